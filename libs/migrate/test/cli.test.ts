@@ -1,0 +1,152 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, startPostgres, type TestPostgres } from '@shopops/testing';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addFiles, dbmate, historyVersions, migrationDir } from './migration-dir.ts';
+
+const bin = fileURLToPath(new URL('../bin/migrate.mjs', import.meta.url));
+
+let server: TestPostgres;
+beforeAll(async () => {
+  server = await startPostgres();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+function migrate(args: string[], env: Record<string, string> = {}) {
+  return execa('node', [bin, ...args], {
+    reject: false,
+    env: { DATABASE_URL: '', MIGRATIONS_DIR: '', DEBUG: '', ...env },
+  });
+}
+
+/** `<tmp>/migrations`, so dump-schema's default `<dir>/../schema.sql` lands in the temporary folder. */
+async function schemaDir(): Promise<string> {
+  const dir = join(await migrationDir(), 'migrations');
+  await mkdir(dir);
+  await addFiles(dir, {
+    '20260101000000_create_products.sql': dbmate(
+      'CREATE TABLE products (id serial PRIMARY KEY, name text);',
+      'DROP TABLE products;',
+    ),
+    '20260102000000_create_orders.sql': dbmate('CREATE TABLE orders (id serial PRIMARY KEY);', 'DROP TABLE orders;'),
+  });
+  return dir;
+}
+
+describe('migrate CLI', () => {
+  it('runs every command against a real database, results on stdout and progress on stderr', async () => {
+    const url = await server.createDatabase();
+    const dir = await schemaDir();
+
+    const pending = await migrate(['status', '--exit-code', '--url', url, '--dir', dir]);
+    expect(pending.exitCode).toBe(3);
+    expect(pending.stdout).toContain('pending  20260101000000_create_products');
+
+    const dry = await migrate(['dry-run', '--url', url, '--dir', dir]);
+    expect(dry.exitCode).toBe(0);
+    expect(dry.stdout).toContain('CREATE TABLE products');
+
+    const applied = await migrate(['--url', url, '--dir', dir]);
+    expect(applied.exitCode).toBe(0);
+    expect(applied.stdout).toBe('applied 2 migrations');
+    expect(applied.stderr).toMatch(
+      /^applied 20260101000000_create_products \(\d+ ms\)\napplied 20260102000000_create_orders \(\d+ ms\)$/,
+    );
+
+    const json = await migrate(['status', '--json', '--exit-code'], { DATABASE_URL: url, MIGRATIONS_DIR: dir });
+    expect(json.exitCode).toBe(0);
+    expect(json.stderr).toBe('');
+    const status = JSON.parse(json.stdout);
+    expect(status.applied.map((e: { version: string }) => e.version)).toEqual(['20260101000000', '20260102000000']);
+    expect(status.pending).toEqual([]);
+
+    const dump = await migrate(['dump-schema', '--url', url, '--dir', dir]);
+    expect(dump.exitCode).toBe(0);
+    expect(existsSync(join(dirname(dir), 'schema.sql'))).toBe(true);
+
+    const redo = await migrate(['redo', '--url', url, '--dir', dir]);
+    expect(redo.stdout).toBe('redid 20260102000000_create_orders');
+
+    const down = await migrate(['down', '--steps', '2', '--url', url, '--dir', dir, '--json']);
+    expect(down.exitCode).toBe(0);
+    expect(JSON.parse(down.stdout).reverted).toHaveLength(2);
+    expect(await historyVersions(url)).toEqual([]);
+
+    const verify = await migrate(['verify', '--url', url, '--dir', dir]);
+    expect(verify.exitCode).toBe(0);
+    expect(verify.stdout).toContain('verify ok');
+  });
+
+  it('creates a migration with new, and lints the folder', async () => {
+    const dir = await schemaDir();
+    const created = await migrate(['new', 'add_index', '--dir', dir]);
+    expect(created.exitCode).toBe(0);
+    expect(created.stdout).toMatch(new RegExp(`^${dir}/\\d{14}_add_index\\.sql$`));
+    expect(await readdir(dir)).toHaveLength(3);
+
+    const clean = await migrate(['lint', '--dir', dir]);
+    expect(clean.exitCode).toBe(0);
+    expect(clean.stdout).toContain('0 errors');
+    await addFiles(dir, { '20260103000000_drop.sql': dbmate('ALTER TABLE products DROP COLUMN name;') });
+    const strict = await migrate(['lint', '--strict', '--dir', dir]);
+    expect(strict.exitCode).toBe(1);
+    expect(strict.stdout).toContain('20260103000000_drop.sql:2: error');
+  });
+
+  it('reports a failing migration in two lines naming file and line, without a stack trace', async () => {
+    const url = await server.createDatabase();
+    const dir = await migrationDir({
+      '20260101000000_broken.sql': '-- migrate:up\nCREATE TABLE t (id int);\nINSERT INTO missing VALUES (1);\n',
+    });
+    const result = await migrate(['up', '--url', url, '--dir', dir]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toBe('');
+    const lines = result.stderr.split('\n');
+    expect(lines[0]).toBe(
+      `migrate: ${dir}/20260101000000_broken.sql:3: relation "missing" does not exist (SQLSTATE 42P01)`,
+    );
+    expect(lines[1]).toMatch(/^ {2}\S/);
+    expect(lines).toHaveLength(2);
+  });
+
+  it('exits 2 on usage errors', async () => {
+    const unknown = await migrate(['status', '--foo']);
+    expect(unknown).toMatchObject({
+      exitCode: 2,
+      stdout: '',
+      stderr: 'migrate: unknown option --foo (see migrate --help)',
+    });
+    expect((await migrate(['launch'])).stderr).toBe('migrate: unknown command launch (see migrate --help)');
+    expect((await migrate(['up', '--steps', '2', '--url', 'postgres://localhost/x'])).exitCode).toBe(2);
+    const noUrl = await migrate(['up']);
+    expect(noUrl.exitCode).toBe(2);
+    expect(noUrl.stderr).toContain('set DATABASE_URL');
+    const help = await migrate(['--help']);
+    expect(help.exitCode).toBe(0);
+    expect(help.stdout).toContain('Usage: migrate [command]');
+  });
+
+  it('masks the password of a malformed URL and explains an unreachable server', async () => {
+    const malformed = await migrate(['status', '--url', 'postgres://app:s3cret@db:port/shop']);
+    expect(malformed.exitCode).toBe(2);
+    expect(malformed.stderr).toBe(
+      'migrate: invalid --url postgres://app:***@db:port/shop: not a URL\n  expected the form postgres://user:password@host:5432/database',
+    );
+
+    const port = await freePort();
+    const dir = await migrationDir();
+    const unreachable = await migrate(['status', '--dir', dir], {
+      DATABASE_URL: `postgres://app:s3cret@127.0.0.1:${port}/shop`,
+    });
+    expect(unreachable.exitCode).toBe(1);
+    expect(unreachable.stderr.split('\n')[0]).toBe(
+      `migrate: cannot connect to 127.0.0.1:${port}/shop: connection refused`,
+    );
+    expect(unreachable.stderr).not.toContain('s3cret');
+  });
+});

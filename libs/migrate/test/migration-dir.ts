@@ -1,0 +1,45 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+
+/** A real migrations folder in a temporary directory. */
+export async function migrationDir(files: Record<string, string> = {}): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'migrations-'));
+  await addFiles(dir, files);
+  return dir;
+}
+
+export async function addFiles(dir: string, files: Record<string, string>): Promise<void> {
+  for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), content);
+}
+
+/** A dbmate file; `down` omitted means the migration has no down section; `options` go on both markers. */
+export function dbmate(up: string, down?: string, options = ''): string {
+  const marker = (direction: string) => `-- migrate:${direction}${options ? ` ${options}` : ''}`;
+  return down === undefined ? `${marker('up')}\n${up}\n` : `${marker('up')}\n${up}\n\n${marker('down')}\n${down}\n`;
+}
+
+export async function query<T extends pg.QueryResultRow = pg.QueryResultRow>(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  const client = new pg.Client(url);
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+export async function historyVersions(url: string, table = 'public.schema_migrations'): Promise<string[]> {
+  const rows = await query<{ version: string }>(url, `SELECT version FROM ${table} ORDER BY version`);
+  return rows.map((row) => row.version);
+}
+
+export async function tableExists(url: string, name: string): Promise<boolean> {
+  const [row] = await query<{ exists: boolean }>(url, 'SELECT to_regclass($1) IS NOT NULL AS exists', [name]);
+  return row!.exists;
+}

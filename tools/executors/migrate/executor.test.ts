@@ -1,0 +1,134 @@
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { ExecutorContext } from '@nx/devkit';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { startPostgres, type TestPostgres } from '@shopops/testing';
+import migrateExecutor from './executor.ts';
+
+const apiMigrations = resolve(import.meta.dirname, '../../../apps/api/migrations');
+
+async function tables(url: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ name: string }>(
+      "select tablename as name from pg_tables where schemaname = 'public' order by 1",
+    );
+    return rows.map((r) => r.name);
+  } finally {
+    await client.end();
+  }
+}
+
+describe('migrate executor against a real Postgres', () => {
+  let server: TestPostgres;
+  let workspace: string;
+  let context: ExecutorContext;
+  const migrationsDir = () => join(workspace, 'apps/api/migrations');
+  const output = () => ({
+    stdout: vi
+      .mocked(process.stdout.write)
+      .mock.calls.map(([chunk]) => String(chunk))
+      .join(''),
+    stderr:
+      vi
+        .mocked(console.error)
+        .mock.calls.map((args) => args.join(' '))
+        .join('\n') +
+      vi
+        .mocked(process.stderr.write)
+        .mock.calls.map(([chunk]) => String(chunk))
+        .join(''),
+  });
+
+  beforeAll(async () => {
+    server = await startPostgres();
+  });
+  afterAll(() => server?.stop());
+
+  beforeEach(async () => {
+    workspace = mkdtempSync(join(tmpdir(), 'migrate-executor-'));
+    cpSync(apiMigrations, migrationsDir(), { recursive: true });
+    writeFileSync(join(workspace, 'apps/api/.env.dev'), `DATABASE_URL=${await server.createDatabase()}\n`);
+    context = {
+      root: workspace,
+      cwd: workspace,
+      isVerbose: false,
+      projectName: 'api',
+      projectsConfigurations: { version: 2, projects: { api: { root: 'apps/api' } } },
+      nxJsonConfiguration: {},
+      projectGraph: { nodes: {}, dependencies: {} },
+    } as ExecutorContext;
+    // Captured, not replaced: the executor still writes for real, the test reads what it wrote.
+    vi.spyOn(process.stdout, 'write');
+    vi.spyOn(process.stderr, 'write');
+    vi.spyOn(console, 'error');
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+    rmSync(workspace, { recursive: true, force: true });
+  });
+
+  const envUrl = () => /DATABASE_URL=(.*)/.exec(readFileSync(join(workspace, 'apps/api/.env.dev'), 'utf8'))![1]!;
+
+  it('applies the project migrations to the database of .env.dev and says which database', async () => {
+    expect(await migrateExecutor({}, context)).toEqual({ success: true });
+    expect(await tables(envUrl())).toEqual([
+      'feature_flags',
+      'order_items',
+      'orders',
+      'payments',
+      'products',
+      'schema_migrations',
+    ]);
+    expect(output().stderr).toMatch(
+      /migrate: database postgres:\/\/postgres@127\.0\.0\.1:\d+\/\S+ \(from apps\/api\/\.env\.dev\)/,
+    );
+  });
+
+  it('fails status --exitCode while migrations are pending, passes once applied', async () => {
+    expect(await migrateExecutor({ command: 'status', exitCode: true }, context)).toEqual({ success: false });
+    expect(output().stdout).toContain('pending  20261123090000_create_products');
+    await migrateExecutor({ command: 'up' }, context);
+    expect(await migrateExecutor({ command: 'status', exitCode: true }, context)).toEqual({ success: true });
+  });
+
+  it('rolls back with down --steps and reports JSON', async () => {
+    await migrateExecutor({}, context);
+    expect(await migrateExecutor({ command: 'down', steps: 2, json: true }, context)).toEqual({ success: true });
+    expect(await tables(envUrl())).toEqual(['order_items', 'orders', 'products', 'schema_migrations']);
+    const json = JSON.parse(output().stdout.slice(output().stdout.lastIndexOf('{\n  "reverted"')));
+    expect(json.reverted.map((m: { version: string }) => m.version)).toEqual(['20261123090300', '20261123090200']);
+  });
+
+  it('creates a migration with new and lints it strictly', async () => {
+    expect(await migrateExecutor({ command: 'new', name: 'drop_description' }, context)).toEqual({ success: true });
+    const file = readdirSync(migrationsDir()).find((f) => f.endsWith('_drop_description.sql'))!;
+    writeFileSync(
+      join(migrationsDir(), file),
+      '-- migrate:up\nalter table products drop column description;\n-- migrate:down\n',
+    );
+    expect(await migrateExecutor({ command: 'lint' }, context)).toEqual({ success: true });
+    expect(await migrateExecutor({ command: 'lint', strict: true }, context)).toEqual({ success: false });
+    expect(output().stdout).toMatch(/_drop_description\.sql:2: error MIG002 drop-column/);
+  });
+
+  it('rejects bad options by name before touching the database', async () => {
+    expect(await migrateExecutor({ command: 'down', steps: 0 }, context)).toEqual({ success: false });
+    expect(output().stderr).toContain('migrate: invalid option for migrate: --steps: Too small');
+    expect(await migrateExecutor({ command: 'status', env: 'prod' }, context)).toEqual({ success: false });
+    expect(output().stderr).toContain('apps/api/.env.prod does not exist');
+    expect(await tables(envUrl())).toEqual([]);
+  });
+
+  it('masks the password of an unreachable database', async () => {
+    const url = 'postgres://app:hunter2@127.0.0.1:1/shop';
+    expect(await migrateExecutor({ command: 'status', url }, context)).toEqual({ success: false });
+    const { stderr } = output();
+    expect(stderr).toContain('postgres://app:***@127.0.0.1:1/shop');
+    expect(stderr).not.toContain('hunter2');
+    expect(existsSync(join(workspace, 'apps/api/schema.sql'))).toBe(false);
+  });
+});

@@ -1,0 +1,35 @@
+import { join } from 'node:path';
+import type { ExecutorContext } from '@nx/devkit';
+import { maskUrl, runCli } from '@shopops/migrate';
+import { parseOptions } from '../../src/parse-options.ts';
+import { toCliArguments, needsDatabase } from './cli-arguments.ts';
+import { resolveDatabaseUrl } from './database-url.ts';
+import { schema, type MigrateExecutorOptions } from './schema.ts';
+
+/**
+ * `nx run <project>:migrate [command]`: resolves the project's migrations folder and database URL,
+ * then runs the @shopops/migrate engine. Exit code 3 (status --exit-code found work) fails the target.
+ */
+export default async function migrateExecutor(rawOptions: MigrateExecutorOptions, context: ExecutorContext) {
+  try {
+    const options = parseOptions(schema, rawOptions, 'migrate');
+    const projectRoot = context.projectsConfigurations.projects[context.projectName!]!.root;
+    const paths = {
+      dir: join(context.root, projectRoot, options.dir),
+      schemaFile: join(context.root, projectRoot, options.schemaFile),
+    };
+    const url = needsDatabase(options.command) ? databaseUrl(options, projectRoot, context.root) : '';
+    const exitCode = await runCli(toCliArguments(options, url, paths), process.env);
+    return { success: exitCode === 0 };
+  } catch (error) {
+    console.error(`migrate: ${(error as Error).message}`);
+    return { success: false };
+  }
+}
+
+function databaseUrl(options: { url?: string; env?: string }, projectRoot: string, workspaceRoot: string): string {
+  const { url, source } = resolveDatabaseUrl({ ...options, projectRoot, workspaceRoot });
+  // Which database is about to change must never be a guess, and never show the password.
+  console.error(`migrate: database ${maskUrl(url)} (from ${source})`);
+  return url;
+}
