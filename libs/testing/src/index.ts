@@ -1,3 +1,4 @@
 export { startPostgres, type TestPostgres } from './postgres.ts';
 export { findPostgresBinDir } from './postgres-binaries.ts';
 export { freePort } from './free-port.ts';
+export { startS3Server, type TestS3Server } from './s3.ts';
