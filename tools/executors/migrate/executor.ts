@@ -3,7 +3,7 @@ import type { ExecutorContext } from '@nx/devkit';
 import { maskUrl, runCli } from '@shopops/migrate';
 import { parseOptions } from '../../src/parse-options.ts';
 import { toCliArguments, needsDatabase } from './cli-arguments.ts';
-import { resolveDatabaseUrl } from './database-url.ts';
+import { resolveDatabaseUrl } from '../../src/database-url.ts';
 import { schema, type MigrateExecutorOptions } from './schema.ts';
 
 /**

@@ -1,0 +1,54 @@
+import type pg from 'pg';
+
+// Tables whose data pg_dump writes: ordinary tables (partitions included) outside system schemas,
+// not owned by an extension (pg_dump leaves those to CREATE EXTENSION).
+const USER_TABLES = `
+  select n.nspname as schema, c.relname as name
+  from pg_class c join pg_namespace n on n.oid = c.relnamespace
+  where c.relkind = 'r'
+    and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\\_%'
+    and not exists (select 1 from pg_depend d
+                    where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')
+  order by 1, 2`;
+
+/** Exact row count of every user table, keyed "schema.table", as the client's current snapshot sees them. */
+export async function countRows(client: pg.ClientBase): Promise<Record<string, number>> {
+  const tables = (await client.query<{ schema: string; name: string }>(USER_TABLES)).rows;
+  const counts: Record<string, number> = {};
+  for (const { schema, name } of tables) {
+    const quoted = `${client.escapeIdentifier(schema)}.${client.escapeIdentifier(name)}`;
+    const { rows } = await client.query<{ count: string }>(`select count(*) as count from only ${quoted}`);
+    counts[`${schema}.${name}`] = Number(rows[0]?.count ?? 0);
+  }
+  return counts;
+}
+
+export interface TableComparison {
+  table: string;
+  expected: number | undefined;
+  actual: number | undefined;
+  ok: boolean;
+}
+
+/** Every table of either side, with whether its count matches. */
+export function compareRowCounts(expected: Record<string, number>, actual: Record<string, number>): TableComparison[] {
+  const tables = [...new Set([...Object.keys(expected), ...Object.keys(actual)])].sort();
+  return tables.map((table) => ({
+    table,
+    expected: expected[table],
+    actual: actual[table],
+    ok: expected[table] === actual[table],
+  }));
+}
+
+export function formatComparison(rows: TableComparison[]): string[] {
+  const width = Math.max(5, ...rows.map((r) => r.table.length));
+  const show = (n: number | undefined) => (n === undefined ? '-' : String(n));
+  return [
+    `${'table'.padEnd(width)}  ${'manifest'.padStart(12)}  ${'restored'.padStart(12)}`,
+    ...rows.map(
+      (r) =>
+        `${r.table.padEnd(width)}  ${show(r.expected).padStart(12)}  ${show(r.actual).padStart(12)}  ${r.ok ? 'ok' : 'MISMATCH'}`,
+    ),
+  ];
+}
