@@ -9,7 +9,7 @@ import { openStore, type StoreOptions } from './open-store.ts';
 import { runPipeline, type PipelineCommand } from './process-pipeline.ts';
 import { formatBytes, formatDuration, phaseReporter, type Reporting } from './progress.ts';
 import { exportSnapshot } from './snapshot.ts';
-import type { BackupStore } from './store.ts';
+import type { BackupStore, WriteHint } from './store.ts';
 import { pgDumpVersion } from './tool-version.ts';
 
 export interface BackupOptions extends StoreOptions, Reporting {
@@ -53,7 +53,9 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
     // Counting runs beside pg_dump: both read the same snapshot, and the transaction must stay open anyway.
     const cancel = new AbortController();
     const [dumped, counted] = await Promise.allSettled([
-      storeStream(store, archiveName(id, compression), dump, 'dump', options, cancel.signal),
+      storeStream(store, archiveName(id, compression), dump, 'dump', options, cancel.signal, {
+        databaseBytes: snapshot.databaseBytes,
+      }),
       snapshot.countRows().catch((error: unknown) => {
         cancel.abort(error);
         throw error;
@@ -107,6 +109,7 @@ async function storeStream(
   phase: string,
   reporting: Reporting,
   cancel?: AbortSignal,
+  hint?: WriteHint,
 ): Promise<Manifest['archive']> {
   const pipeline = runPipeline(commands);
   const hashing = new HashingStream(phaseReporter(phase, reporting.onProgress));
@@ -114,7 +117,7 @@ async function storeStream(
   pipeline.output.on('error', (error) => hashing.destroy(error));
   pipeline.output.pipe(hashing);
   try {
-    await store.write(name, hashing);
+    await store.write(name, hashing, hint);
     await pipeline.done;
   } catch (error) {
     // The store already removed what it wrote; a broken stream carries the programs' own failure.

@@ -9,6 +9,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { BackupError, describeError } from './errors.ts';
 import { maskSecrets, registerSecret } from './mask.ts';
+import { partSizeFor } from './part-size.ts';
 import type { BackupStore, StoredFile } from './store.ts';
 
 export interface S3Options {
@@ -19,17 +20,15 @@ export interface S3Options {
   secretAccessKey?: string;
   /** Path-style addressing (http://host/bucket/key), which most non-AWS servers need. Default: true with an endpoint. */
   forcePathStyle?: boolean;
-  /** Multipart part size in bytes (default PART_SIZE: 500 GiB fits in S3's 10,000 parts). */
+  /** Multipart part size in bytes; default from the size hint of each write (see partSizeFor). */
   partSize?: number;
   /** Parts uploaded at once (default QUEUE_SIZE); memory grows by one part size per extra part. */
   queueSize?: number;
 }
 
-/** 500 GiB in at most 10,000 parts (S3's limit), rounded up to whole MiB. */
-export const PART_SIZE = Math.ceil((500 * 1024) / 10_000) * 1024 * 1024;
 /**
- * One part in flight: lib-storage holds each queued part in memory and concatenates while it fills,
- * so peak memory is about (queueSize + 1) × PART_SIZE; one keeps the process under 200 MB.
+ * One part in flight: lib-storage holds the part being filled and the part being uploaded, so peak
+ * memory is about (queueSize + 1) × part size on top of the process itself.
  */
 export const QUEUE_SIZE = 1;
 
@@ -136,11 +135,11 @@ export function s3Store(destination: string, options: S3Options = {}): BackupSto
       }
       return files;
     },
-    async write(name, body) {
+    async write(name, body, hint) {
       const upload = new Upload({
         client,
         params: { Bucket: bucket, Key: keyOf(name), Body: body },
-        partSize: options.partSize ?? PART_SIZE,
+        partSize: options.partSize ?? partSizeFor(hint?.databaseBytes),
         queueSize: options.queueSize ?? QUEUE_SIZE,
         leavePartsOnError: false,
       });

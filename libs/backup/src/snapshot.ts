@@ -8,6 +8,8 @@ export interface ExportedSnapshot {
   /** For `pg_dump --snapshot`. */
   id: string;
   serverVersion: string;
+  /** pg_database_size of the database: sizes the upload's parts. */
+  databaseBytes: number;
   /** Row counts as the exported snapshot sees them: exactly what pg_dump reads. */
   countRows(): Promise<Record<string, number>>;
   /** Ends the transaction; call only after pg_dump is done with the snapshot. */
@@ -22,14 +24,16 @@ export async function exportSnapshot(target: DatabaseTarget): Promise<ExportedSn
   const client = await connect(target);
   try {
     await client.query('begin isolation level repeatable read read only');
-    const { rows } = await client.query<{ id: string; version: string }>(
-      `select pg_export_snapshot() as id, current_setting('server_version') as version`,
+    const { rows } = await client.query<{ id: string; version: string; bytes: string }>(
+      `select pg_export_snapshot() as id, current_setting('server_version') as version,
+              pg_database_size(current_database()) as bytes`,
     );
     const row = rows[0];
     if (!row) throw new Error('pg_export_snapshot() returned nothing');
     return {
       id: row.id,
       serverVersion: row.version,
+      databaseBytes: Number(row.bytes),
       countRows: () => countInSnapshot(client, target),
       release: async () => {
         await client.query('rollback').catch(() => undefined);

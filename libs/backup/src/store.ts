@@ -6,6 +6,12 @@ export interface StoredFile {
   size: number;
 }
 
+/** What the writer knows in advance about a stream, for stores that size their transfers. */
+export interface WriteHint {
+  /** Size of the database being dumped (pg_database_size). */
+  databaseBytes?: number;
+}
+
 /** Where backups live: a local directory or an S3 prefix. Writes are all-or-nothing. */
 export interface BackupStore {
   /** Human-readable location of the store, secrets masked. */
@@ -16,7 +22,7 @@ export interface BackupStore {
   /** Files directly under the directory or prefix, never deeper. */
   list(): Promise<StoredFile[]>;
   /** Stores the stream under `name`; the name becomes visible only once the stream ended without error. */
-  write(name: string, body: Readable): Promise<void>;
+  write(name: string, body: Readable, hint?: WriteHint): Promise<void>;
   read(name: string): Promise<Readable>;
   remove(name: string): Promise<void>;
   /** A local path to read the file in place, when the store has one. */

@@ -50,9 +50,12 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   mkdirSync(root, { recursive: true });
   const dataDir = join(root, 'data');
   const asOwner = ownerCommand(root);
+  await checkOwnerCanWrite(asOwner, root);
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
     const initdbArgs = ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'];
-    await execa(...asOwner(join(binDir, 'initdb'), initdbArgs));
+    const initdb = await execa(...asOwner(join(binDir, 'initdb'), initdbArgs), { reject: false });
+    if (initdb.exitCode !== 0)
+      throw new Error(`initdb failed in ${dataDir}: ${initdb.stderr.trim().split('\n').pop()}`);
   }
 
   let port = options.port ?? (await freePort());
@@ -101,6 +104,16 @@ function ownerCommand(root: string): OwnerCommand {
   const gid = Number(execaSync('id', ['-g', 'postgres']).stdout);
   chownSync(root, uid, gid);
   return (file, args) => ['runuser', ['-u', 'postgres', '--', file, ...args]];
+}
+
+/** As root the cluster runs as `postgres`, which must be able to reach the directory through all its parents. */
+async function checkOwnerCanWrite(asOwner: OwnerCommand, root: string) {
+  const probe = await execa(...asOwner('test', ['-w', root, '-a', '-x', root]), { reject: false });
+  if (probe.exitCode === 0) return;
+  throw new Error(
+    `the postgres system user cannot write ${root}: a parent directory is not open to it; ` +
+      'choose a data directory it can reach, or make the parents searchable (chmod o+x)',
+  );
 }
 
 /** Another process may take the port between freePort() and the server's bind; try a new one. */

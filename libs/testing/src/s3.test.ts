@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   AbortMultipartUploadCommand,
   CreateMultipartUploadCommand,
@@ -55,9 +58,27 @@ describe('startS3Server', () => {
     const s3 = clientFor(server);
     await s3.send(new PutObjectCommand({ Bucket: 'tests', Key: 'kept', Body: 'still here' }));
     await server.kill();
-    await expect(s3.send(new ListObjectsV2Command({ Bucket: 'tests' }))).rejects.toThrow(/ECONNREFUSED/);
+    // A pooled keep-alive connection sees the crash as a reset, a new one as a refusal.
+    await expect(s3.send(new ListObjectsV2Command({ Bucket: 'tests' }))).rejects.toThrow(
+      /ECONNREFUSED|ECONNRESET|socket hang up/,
+    );
     await server.restart();
     const got = await s3.send(new GetObjectCommand({ Bucket: 'tests', Key: 'kept' }));
     expect(await got.Body?.transformToString()).toBe('still here');
+  });
+
+  it('keeps objects in a given directory across separate servers', async () => {
+    const directory = join(mkdtempSync(join(tmpdir(), 's3-persistent-')), 'data');
+    const first = await startS3Server({ buckets: ['uploads'], directory });
+    await clientFor(first).send(new PutObjectCommand({ Bucket: 'uploads', Key: 'a.txt', Body: 'kept' }));
+    await first.stop();
+    const second = await startS3Server({ buckets: ['uploads'], directory });
+    try {
+      const got = await clientFor(second).send(new GetObjectCommand({ Bucket: 'uploads', Key: 'a.txt' }));
+      expect(await got.Body?.transformToString()).toBe('kept');
+    } finally {
+      await second.stop();
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });

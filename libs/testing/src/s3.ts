@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -20,12 +20,16 @@ export interface TestS3Server {
   kill(): Promise<void>;
   /** Starts a new server process on the same port and data after stop() or kill(). */
   restart(): Promise<void>;
-  /** Stops the server and removes its data. */
+  /** Stops the server and removes its data (kept when `directory` was given). */
   stop(): Promise<void>;
 }
 
 export interface StartS3ServerOptions {
   buckets?: string[];
+  /** Keep buckets and objects here across restarts (the local stack); default: a temporary directory removed by stop(). */
+  directory?: string;
+  /** Default: a free port. */
+  port?: number;
 }
 
 // s3rver's default credentials; it checks request signatures against them.
@@ -38,9 +42,11 @@ const secretAccessKey = 'S3RVER';
  * filesystem store so clients can clean up failed uploads and tests can prove they did.
  */
 export async function startS3Server(options: StartS3ServerOptions = {}): Promise<TestS3Server> {
-  const directory = mkdtempSync(join(tmpdir(), 's3-test-'));
+  const persistent = options.directory !== undefined;
+  const directory = options.directory ?? mkdtempSync(join(tmpdir(), 's3-test-'));
+  if (persistent) mkdirSync(directory, { recursive: true });
   const s3rverPath = createRequire(import.meta.url).resolve('s3rver');
-  let port = 0;
+  let port = options.port ?? 0;
   let child: ResultPromise | undefined;
 
   const start = async () => {
@@ -82,7 +88,7 @@ export async function startS3Server(options: StartS3ServerOptions = {}): Promise
     stop: async () => {
       process.off('exit', onExit);
       await halt('SIGTERM');
-      rmSync(directory, { recursive: true, force: true });
+      if (!persistent) rmSync(directory, { recursive: true, force: true });
     },
   };
 }
