@@ -1,0 +1,13 @@
+export { buildApp, DEFAULT_MIGRATIONS_DIR, type BuildAppOptions } from './app.ts';
+export { signAdminToken } from './auth.ts';
+export type { ApiContext } from './context.ts';
+export type { Order, OrderItem, OrderPayment, OrderStatus } from './domain/orders.ts';
+export type { PaymentStart, WebhookResult } from './domain/payments.ts';
+export type { Product } from './domain/products.ts';
+export { signBody } from './payments/signature.ts';
+export { PROVIDER_NAMES, type ProviderName } from './payments/providers/index.ts';
+export type { ProblemBody } from './problems.ts';
+export type { CheckResult, ReadinessReport } from './readiness.ts';
+export { handleShutdownSignals, type ShutdownOptions } from './shutdown.ts';
+export { startApi, type RunningApi, type StartApiOptions } from './start.ts';
+export type { VersionInfo } from './version.ts';

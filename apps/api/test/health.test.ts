@@ -1,0 +1,176 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '@shopops/config';
+import { buildApp, startApi, type ReadinessReport } from '../src/index.ts';
+import { buildTestApp, discard, startTestStack, type TestApp, type TestStack } from './support/stack.ts';
+
+let stack: TestStack;
+let t: TestApp;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  t = await buildTestApp(stack);
+});
+afterAll(async () => {
+  await t?.app.close();
+  await stack?.stop();
+});
+
+async function readyz(app = t.app): Promise<{ status: number; body: ReadinessReport }> {
+  const response = await app.inject({ method: 'GET', url: '/readyz' });
+  return { status: response.statusCode, body: response.json<ReadinessReport>() };
+}
+
+describe('health', () => {
+  it('GET /healthz answers ok without checking anything', async () => {
+    const response = await t.app.inject({ method: 'GET', url: '/healthz' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('GET /readyz reports each check with its latency when all pass', async () => {
+    const { status, body } = await readyz();
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      status: 'ok',
+      checks: {
+        database: { ok: true, latencyMs: expect.any(Number) },
+        migrations: { ok: true, latencyMs: expect.any(Number), head: '20261123090300' },
+        storage: { ok: true, latencyMs: expect.any(Number) },
+      },
+    });
+  });
+
+  it('GET /readyz answers 503 naming pending migrations', async () => {
+    const unmigrated = await stack.pg.createDatabase();
+    const app = buildApp(loadConfig(stack.env(unmigrated)), { logStream: discard() });
+    try {
+      const { status, body } = await readyz(app);
+      expect(status).toBe(503);
+      expect(body.status).toBe('unavailable');
+      expect(body.checks.database!.ok).toBe(true);
+      expect(body.checks.migrations).toMatchObject({
+        ok: false,
+        head: null,
+        pending: [
+          '20261123090000_create_products',
+          '20261123090100_create_orders',
+          '20261123090200_create_payments',
+          '20261123090300_create_feature_flags',
+        ],
+      });
+      expect(body.checks.migrations!.error).toContain('not at head: 4 pending');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('GET /readyz answers 503 naming the storage when the bucket is missing', async () => {
+    const app = buildApp(loadConfig(stack.env(t.databaseUrl, { S3_BUCKET: 'no-such-bucket' })), {
+      logStream: discard(),
+    });
+    try {
+      const { status, body } = await readyz(app);
+      expect(status).toBe(503);
+      expect(body.checks.storage!.ok).toBe(false);
+      expect(body.checks.storage!.error).toBeTruthy();
+      expect(body.checks.database!.ok).toBe(true);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('GET /readyz answers 503 from the moment shutdown begins', async () => {
+    const app = buildApp(t.config, { logStream: discard() });
+    try {
+      expect((await readyz(app)).status).toBe(200);
+      app.api.readiness.beginShutdown();
+      const { status, body } = await readyz(app);
+      expect(status).toBe(503);
+      expect(body).toEqual({
+        status: 'unavailable',
+        checks: { shutdown: { ok: false, latencyMs: 0, error: 'shutting down: finishing in-flight requests' } },
+      });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('GET /version shows the build variables, with fallbacks', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/version' })).json()).toEqual({
+      version: '0.1.0',
+      commit: 'unknown',
+      buildTime: 'unknown',
+    });
+    const built = buildApp(
+      loadConfig(
+        stack.env(t.databaseUrl, { APP_VERSION: '1.4.0', GIT_COMMIT: 'abc1234', BUILD_TIME: '2026-11-23T09:00:00Z' }),
+      ),
+      { logStream: discard() },
+    );
+    try {
+      expect((await built.inject({ method: 'GET', url: '/version' })).json()).toEqual({
+        version: '1.4.0',
+        commit: 'abc1234',
+        buildTime: '2026-11-23T09:00:00Z',
+      });
+    } finally {
+      await built.close();
+    }
+  });
+});
+
+describe('startApi', () => {
+  it('listens on loopback, hands out URLs where it listens, and closes its pool on close()', async () => {
+    const api = await startApi({
+      env: stack.env(t.databaseUrl, { PUBLIC_BASE_URL: undefined }),
+      port: 0,
+      logStream: discard(),
+    });
+    let closed = false;
+    try {
+      expect(api.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const health = await fetch(`${api.url}/healthz`);
+      expect(await health.json()).toEqual({ status: 'ok' });
+      expect(api.app.api.urls.publicBaseUrl()).toBe(api.url);
+      expect(api.app.server.requestTimeout).toBe(30_000);
+      expect(api.app.server.keepAliveTimeout).toBe(65_000);
+      const pool = api.app.api.db.pool;
+      await api.close();
+      closed = true;
+      expect(pool.ended).toBe(true);
+      expect(pool.totalCount).toBe(0);
+      await expect(fetch(`${api.url}/healthz`)).rejects.toThrow();
+    } finally {
+      if (!closed) await api.close();
+    }
+  });
+
+  it('throws the config error listing every problem', async () => {
+    await expect(startApi({ env: { ENV: 'prod' }, port: 0 })).rejects.toThrow(
+      /invalid configuration for ENV=prod \(7 problems\)/,
+    );
+  });
+});
+
+// Last: stops and restarts the cluster the other tests share.
+describe('readiness during a database outage', () => {
+  it('GET /readyz answers 503 naming the database while Postgres is down, 200 once it is back; /healthz stays 200', async () => {
+    await stack.pg.stopServer();
+    try {
+      const { status, body } = await readyz();
+      expect(status).toBe(503);
+      expect(body.status).toBe('unavailable');
+      expect(body.checks.database).toMatchObject({ ok: false, error: expect.any(String) });
+      expect(body.checks.migrations!.ok).toBe(false);
+      expect(body.checks.storage!.ok).toBe(true);
+      expect((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+      const products = await t.app.inject({ method: 'GET', url: '/products' });
+      expect(products.statusCode).toBe(500);
+      expect(products.json()).toMatchObject({ type: 'urn:shopops:problem:internal', status: 500 });
+      expect(products.body).not.toMatch(/ECONNREFUSED|at .*\.(ts|js):\d+/);
+    } finally {
+      await stack.pg.startServer();
+    }
+    expect((await readyz()).status).toBe(200);
+  });
+});

@@ -1,0 +1,154 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signAdminToken, type Order, type Product } from '../src/index.ts';
+import { startChildApi } from './support/child-api.ts';
+import { startFakeProvider } from './support/fake-provider.ts';
+import { JWT_SECRET, PNG_BYTES, startTestStack, type TestStack } from './support/stack.ts';
+
+interface ExportedSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  scope: string;
+  attributes: Record<string, unknown>;
+}
+
+const SERVER = 2;
+const CLIENT = 3;
+
+/** An OTLP/HTTP collector on loopback that keeps every span posted to /v1/traces (JSON encoding). */
+async function startCollector() {
+  const spans: ExportedSpan[] = [];
+  const server: Server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      if (request.url === '/v1/traces') {
+        const payload = JSON.parse(body) as {
+          resourceSpans: {
+            scopeSpans: {
+              scope: { name: string };
+              spans: (Omit<ExportedSpan, 'scope' | 'attributes'> & {
+                attributes: { key: string; value: Record<string, unknown> }[];
+              })[];
+            }[];
+          }[];
+        };
+        for (const resource of payload.resourceSpans) {
+          for (const scope of resource.scopeSpans) {
+            for (const span of scope.spans) {
+              spans.push({
+                ...span,
+                scope: scope.scope.name,
+                attributes: Object.fromEntries(span.attributes.map((a) => [a.key, Object.values(a.value)[0]])),
+              });
+            }
+          }
+        }
+      }
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    spans,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+let stack: TestStack;
+let collector: Awaited<ReturnType<typeof startCollector>>;
+let provider: Awaited<ReturnType<typeof startFakeProvider>>;
+
+beforeAll(async () => {
+  [stack, collector, provider] = await Promise.all([startTestStack(), startCollector(), startFakeProvider()]);
+});
+afterAll(async () => {
+  await Promise.all([stack?.stop(), collector?.close(), provider?.close()]);
+});
+
+describe('tracing with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
+  it('exports server spans named by route, pg spans and outgoing HTTP spans, in the trace of the request', async () => {
+    const databaseUrl = await stack.migratedDatabase();
+    provider.answer('/flow/payment/create', 200, { url: 'https://sandbox.flow.cl/app/web/pay.php', token: 'tok-1' });
+    const api = await startChildApi(
+      stack.env(databaseUrl, {
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+        OTEL_SERVICE_NAME: 'api-under-test',
+        PAYMENT_FLOW_API_URL: `${provider.url}/flow`,
+        PAYMENT_FLOW_API_KEY: 'flow-key',
+        PAYMENT_FLOW_SECRET_KEY: 'flow-secret',
+      }),
+    );
+    const admin = { authorization: `Bearer ${await signAdminToken(JWT_SECRET)}` };
+
+    const incomingTrace = '0af7651916cd43dd8448eb211c80319c';
+    const created = await fetch(`${api.url}/products`, {
+      method: 'POST',
+      headers: { ...admin, 'content-type': 'application/json', traceparent: `00-${incomingTrace}-b7ad6b7169203331-01` },
+      body: JSON.stringify({ sku: 'TR-1', name: 'Traced', priceCents: 100, stock: 5 }),
+    });
+    expect(created.headers.get('x-trace-id')).toBe(incomingTrace);
+    const product = (await created.json()) as Product;
+
+    const upload = await fetch(`${api.url}/products/${product.id}/image`, {
+      method: 'PUT',
+      headers: { ...admin, 'content-type': 'image/png' },
+      body: PNG_BYTES,
+    });
+    expect(upload.status).toBe(200);
+    const uploadTrace = upload.headers.get('x-trace-id')!;
+
+    const order = (await (
+      await fetch(`${api.url}/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ customerEmail: 't@example.com', items: [{ productId: product.id, quantity: 1 }] }),
+      })
+    ).json()) as Order;
+    const payment = await fetch(`${api.url}/orders/${order.id}/payments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ provider: 'flow' }),
+    });
+    expect(payment.status).toBe(201);
+    const paymentTrace = payment.headers.get('x-trace-id')!;
+
+    api.process.kill('SIGTERM');
+    expect((await api.process).exitCode).toBe(0);
+    const spans = collector.spans;
+
+    // The incoming traceparent is continued: server span, named by the route template, and the queries under it.
+    const createSpan = spans.find((s) => s.kind === SERVER && s.traceId === incomingTrace);
+    expect(createSpan).toMatchObject({ name: 'POST /products', parentSpanId: 'b7ad6b7169203331' });
+    expect(createSpan!.attributes['http.route']).toBe('/products');
+    const createQueries = spans.filter(
+      (s) => s.traceId === incomingTrace && s.scope === '@opentelemetry/instrumentation-pg',
+    );
+    expect(createQueries.length).toBeGreaterThan(0);
+    expect(
+      createQueries.some(
+        (s) => s.attributes['db.system'] === 'postgresql' || s.attributes['db.system.name'] === 'postgresql',
+      ),
+    ).toBe(true);
+
+    // The image upload's S3 call is an outgoing HTTP span in the upload's trace.
+    const uploadServer = spans.find((s) => s.kind === SERVER && s.traceId === uploadTrace);
+    expect(uploadServer?.name).toBe('PUT /products/:id/image');
+    const s3Call = spans.find(
+      (s) => s.kind === CLIENT && s.traceId === uploadTrace && s.scope === '@opentelemetry/instrumentation-http',
+    );
+    expect(s3Call?.name).toBe('PUT');
+
+    // The payment provider's API is called with fetch: an undici client span in the payment's trace.
+    const providerCall = spans.find(
+      (s) => s.kind === CLIENT && s.traceId === paymentTrace && s.scope === '@opentelemetry/instrumentation-undici',
+    );
+    expect(providerCall?.name).toBe('POST');
+    expect(spans.find((s) => s.kind === SERVER && s.traceId === paymentTrace)?.name).toBe('POST /orders/:id/payments');
+  });
+});

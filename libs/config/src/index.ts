@@ -1,0 +1,14 @@
+export { runEnvExampleCli, ENV_EXAMPLE_USAGE } from './cli.ts';
+export type { Config, FlowConfig, LogLevel, MercadoPagoConfig, SandboxConfig, WebpayConfig } from './config.ts';
+export { describeVariables, renderEnvExample, type VariableDescription } from './env-example.ts';
+export { ConfigError, loadConfig, variableMeta, type ConfigProblem } from './load-config.ts';
+export { maskUrlPassword } from './mask.ts';
+export { RATE_LIMIT_SCOPES, type RateLimit, type RateLimits, type RateLimitScope } from './rate-limits.ts';
+export { envSchema, type EnvSchema, type EnvValues, type VariableName } from './schema.ts';
+export {
+  ALL_ENVIRONMENTS,
+  variableRegistry,
+  type Environment,
+  type VariableGroup,
+  type VariableMeta,
+} from './variable.ts';

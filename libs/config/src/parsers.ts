@@ -1,0 +1,86 @@
+import { z } from 'zod';
+
+const TRUE = new Set(['true', '1', 'yes', 'on']);
+const FALSE = new Set(['false', '0', 'no', 'off']);
+
+/** true/false, 1/0, yes/no, on/off, any case. */
+export const booleanFlag = z.string().transform((value, ctx) => {
+  const normalised = value.trim().toLowerCase();
+  if (TRUE.has(normalised)) return true;
+  if (FALSE.has(normalised)) return false;
+  ctx.addIssue({ code: 'custom', message: 'expected true or false (also 1/0, yes/no, on/off)' });
+  return z.NEVER;
+});
+
+export function integer(min: number, max = Number.MAX_SAFE_INTEGER) {
+  return z.string().transform((value, ctx) => {
+    const trimmed = value.trim();
+    const parsed = /^-?\d+$/.test(trimmed) ? Number(trimmed) : Number.NaN;
+    if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+      const range = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `between ${min} and ${max}`;
+      ctx.addIssue({ code: 'custom', message: `expected a whole number ${range}` });
+      return z.NEVER;
+    }
+    return parsed;
+  });
+}
+
+/** An absolute URL with one of the given schemes; returned as given (trailing slash removed). */
+export function urlWithScheme(schemes: readonly string[], form: string) {
+  return z.string().transform((value, ctx) => {
+    let parsed: URL;
+    try {
+      parsed = new URL(value.trim());
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `not a URL; expected the form ${form}` });
+      return z.NEVER;
+    }
+    if (!schemes.includes(parsed.protocol.slice(0, -1))) {
+      const allowed = schemes.map((s) => `${s}://`).join(' or ');
+      ctx.addIssue({ code: 'custom', message: `scheme must be ${allowed}, not ${parsed.protocol}//` });
+      return z.NEVER;
+    }
+    return value.trim().replace(/\/+$/, '');
+  });
+}
+
+/** `*` or a comma-separated list of origins (scheme://host[:port], nothing after). */
+export const corsOrigins = z.string().transform((value, ctx): '*' | string[] => {
+  const trimmed = value.trim();
+  if (trimmed === '*') return '*';
+  const origins = trimmed
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  for (const origin of origins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== origin) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${JSON.stringify(origin)} is not an origin; expected scheme://host[:port] with no path, e.g. https://shop.example.com`,
+      });
+    }
+  }
+  return origins;
+});
+
+/** false, true, or the number of proxy hops to trust for the client address (X-Forwarded-For). */
+export const trustProxy = z.string().transform((value, ctx): boolean | number => {
+  const trimmed = value.trim().toLowerCase();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) === 0 ? false : Number(trimmed);
+  if (TRUE.has(trimmed)) return true;
+  if (FALSE.has(trimmed)) return false;
+  ctx.addIssue({ code: 'custom', message: 'expected true, false or a number of proxy hops, e.g. 1' });
+  return z.NEVER;
+});
+
+export const nonEmpty = z.string().transform((value, ctx) => {
+  const trimmed = value.trim();
+  if (!trimmed) ctx.addIssue({ code: 'custom', message: 'must not be empty' });
+  return trimmed;
+});

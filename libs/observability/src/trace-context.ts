@@ -1,0 +1,51 @@
+import { randomFillSync } from 'node:crypto';
+import { trace } from '@opentelemetry/api';
+
+export interface TraceParent {
+  traceId: string;
+  parentId: string;
+  sampled: boolean;
+}
+
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+const ZERO_TRACE = '0'.repeat(32);
+const ZERO_SPAN = '0'.repeat(16);
+
+/** Parses a W3C traceparent header; undefined for anything malformed or all-zero (the spec says: start a new trace). */
+export function parseTraceparent(header: string | string[] | undefined): TraceParent | undefined {
+  if (typeof header !== 'string' || header.length < 55) return undefined;
+  const match = TRACEPARENT.exec(header.trim().toLowerCase());
+  if (!match) return undefined;
+  const [, version, traceId, parentId, flags] = match as unknown as [string, string, string, string, string];
+  if (version === 'ff' || traceId === ZERO_TRACE || parentId === ZERO_SPAN) return undefined;
+  return { traceId, parentId, sampled: (parseInt(flags, 16) & 1) === 1 };
+}
+
+const POOL_IDS = 256;
+const pool = Buffer.alloc(16 * POOL_IDS);
+let poolOffset = pool.length;
+
+/**
+ * A fresh random 16-byte trace id in hex. Entropy is drawn 4 KB at a time, so a request costs one slice of a
+ * buffer rather than a call into the random source.
+ */
+export function newTraceId(): string {
+  if (poolOffset === pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const id = pool.toString('hex', poolOffset, poolOffset + 16);
+  poolOffset += 16;
+  return id;
+}
+
+/** The trace id of OpenTelemetry's active span, when tracing is on and a span is active. */
+export function activeTraceId(): string | undefined {
+  const context = trace.getActiveSpan()?.spanContext();
+  return context && context.traceId !== ZERO_TRACE ? context.traceId : undefined;
+}
+
+/** The request's trace id: OpenTelemetry's when tracing runs, else the incoming traceparent's, else a new one. */
+export function requestTraceId(traceparent: string | string[] | undefined, tracing: boolean): string {
+  return (tracing ? activeTraceId() : undefined) ?? parseTraceparent(traceparent)?.traceId ?? newTraceId();
+}

@@ -1,0 +1,40 @@
+import { resolve } from 'node:path';
+import pg from 'pg';
+import { startPostgres, type TestPostgres } from '@shopops/testing';
+
+export const LOCAL_DATABASE = 'shop';
+
+export interface LocalDatabase {
+  url: string;
+  /** Stops the cluster this process started; a DATABASE_URL given from outside is left alone. */
+  stop(): Promise<void>;
+}
+
+/**
+ * DATABASE_URL when set; otherwise a persistent cluster under <dataDir>/postgres from the machine's
+ * PostgreSQL binaries, with the `shop` database created on first start. Data stays for the next start.
+ */
+export async function localDatabase(dataDir: string, port: number, env: NodeJS.ProcessEnv): Promise<LocalDatabase> {
+  if (env.DATABASE_URL) return { url: env.DATABASE_URL, stop: async () => {} };
+  const cluster: TestPostgres = await startPostgres({ persistentDir: resolve(dataDir, 'postgres'), port });
+  try {
+    return { url: await ensureDatabase(cluster.url, LOCAL_DATABASE), stop: () => cluster.stop() };
+  } catch (error) {
+    await cluster.stop();
+    throw error;
+  }
+}
+
+async function ensureDatabase(serverUrl: string, name: string): Promise<string> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (!rowCount) await client.query(`create database ${client.escapeIdentifier(name)}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
