@@ -45,3 +45,39 @@ describe('createNodesV2', () => {
     expect(Object.keys(results[0]![1].projects!['apps/api']!.targets!)).toEqual(['db-migrate']);
   });
 });
+
+describe('createNodesV2: docker-build', () => {
+  let root = '';
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('infers a cacheable docker-build target with dist/<project>/image.json as output for each project with a Dockerfile', async () => {
+    root = workspace({ 'apps/api/project.json': '{}', 'apps/web/package.json': '{}' });
+    const results = await infer(root, [
+      'apps/api/Dockerfile',
+      'apps/api/migrations/20260101000000_a.sql',
+      'apps/web/Dockerfile',
+      'stray/Dockerfile',
+    ]);
+    const inferred = results.map(([file, result]) => [
+      file,
+      Object.keys(result.projects!)[0],
+      Object.keys(Object.values(result.projects!)[0]!.targets!),
+    ]);
+    expect(inferred).toEqual([
+      ['apps/api/migrations/20260101000000_a.sql', 'apps/api', ['migrate']],
+      ['apps/api/Dockerfile', 'apps/api', ['docker-build']],
+      ['apps/web/Dockerfile', 'apps/web', ['docker-build']],
+    ]);
+    expect(results[1]![1].projects!['apps/api']!.targets!['docker-build']).toMatchObject({
+      executor: '@shopops/ops:docker-build',
+      cache: true,
+      outputs: ['{workspaceRoot}/dist/{projectName}/image.json'],
+    });
+  });
+
+  it('takes the docker-build target name from the plugin options', async () => {
+    root = workspace({ 'apps/api/project.json': '{}' });
+    const results = await infer(root, ['apps/api/Dockerfile'], { dockerBuildTargetName: 'image' });
+    expect(Object.keys(results[0]![1].projects!['apps/api']!.targets!)).toEqual(['image']);
+  });
+});

@@ -2,3 +2,4 @@ export { startPostgres, type TestPostgres } from './postgres.ts';
 export { findPostgresBinDir } from './postgres-binaries.ts';
 export { freePort } from './free-port.ts';
 export { startS3Server, type TestS3Server } from './s3.ts';
+export { containerGate, dockerProblem, waitForHealthy, removeContainers, type ContainerGate } from './docker.ts';
