@@ -4,20 +4,20 @@
  *   pg_dump -Fc -f file            (default compression; the baseline)
  *   pg_dump -Fc -Z0 -f file        (no compression: the physical limit)
  *   seed: pg_dump | gzip > file, then the file uploaded to the same S3 server
- *   ours: backup() streamed to S3 (a child process, so its peak RSS is its own)
+ *   ours: the bundled CLI (`nx run backup:build`, plain Node, as a cron container runs it) streaming
+ *         to the same S3 server, and to a local directory (against -Z0 -f file); peak RSS of its process
  * and pg_restore -j 2 against -j 1 into empty databases from the same archive.
  *
  *   npx tsx bench/backup.ts           quick: BENCH_SCALE=5 BLOB_ROWS=20000 RUNS=1 npx tsx bench/backup.ts
  */
-import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { execa } from 'execa';
 import pg from 'pg';
-import { backup } from '@shopops/backup';
 import { startPostgres, startS3Server, type TestPostgres, type TestS3Server } from '@shopops/testing';
 
 const runs = Number(process.env.RUNS ?? 3);
@@ -25,6 +25,8 @@ const scale = Number(process.env.BENCH_SCALE ?? 50);
 const blobRows = Number(process.env.BLOB_ROWS ?? 200_000);
 const compression = (process.env.COMPRESSION ?? 'zstd') as 'zstd';
 
+const workspaceRoot = resolve(import.meta.dirname, '..');
+const bundle = join(workspaceRoot, 'dist/libs/backup/backup.mjs');
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -33,6 +35,8 @@ interface Figure {
   ms: number;
   size: number;
   rssKb?: number;
+  /** CPU the S3 server spent receiving our upload. */
+  s3CpuMs?: number;
 }
 
 async function query(url: string, sql: string) {
@@ -51,42 +55,69 @@ async function timed(fn: () => Promise<number>): Promise<Figure> {
   return { ms: performance.now() - start, size };
 }
 
-/** One backup() in a fresh process: its own wall time, size and peak RSS. */
-async function ours(url: string, s3: TestS3Server, binDir: string, prefix: string): Promise<Figure> {
-  const { stdout } = await execa(process.execPath, ['--import', 'tsx', process.argv[1]!], {
-    env: {
-      BENCH_CHILD: JSON.stringify({
-        url,
-        binDir,
-        prefix,
-        endpoint: s3.endpoint,
-        key: s3.accessKeyId,
-        secret: s3.secretAccessKey,
-      }),
-      NODE_NO_WARNINGS: '1',
-      QUEUE_SIZE: process.env.QUEUE_SIZE ?? '',
+/**
+ * One run of our CLI as production runs it: the bundle of `nx run backup:build` in plain Node (what a
+ * cron container runs), with its wall time, archive size and peak RSS (VmHWM, read while it runs).
+ */
+async function ours(url: string, destination: string, binDir: string, s3?: TestS3Server): Promise<Figure> {
+  const s3CpuBefore = cpuSeconds(s3?.pid);
+  const start = performance.now();
+  const child = execa(
+    process.execPath,
+    [
+      bundle,
+      'backup',
+      '--url',
+      url,
+      '--destination',
+      destination,
+      '--pg-bin-dir',
+      binDir,
+      '--compression',
+      compression,
+      '--json',
+    ],
+    {
+      env: s3
+        ? {
+            AWS_ACCESS_KEY_ID: s3.accessKeyId,
+            AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+            AWS_ENDPOINT_URL_S3: s3.endpoint,
+          }
+        : {},
     },
-  });
-  return JSON.parse(stdout.trim().split('\n').pop()!) as Figure;
+  );
+  let peakKb = 0;
+  const sampler = setInterval(() => (peakKb = Math.max(peakKb, highWaterRssKb(child.pid))), 20);
+  try {
+    const { stdout } = await child;
+    const ms = performance.now() - start;
+    const { backup } = JSON.parse(stdout) as { backup: { manifest: { archive: { size: number } } } };
+    return {
+      ms,
+      size: backup.manifest.archive.size,
+      rssKb: peakKb,
+      s3CpuMs: (cpuSeconds(s3?.pid) - s3CpuBefore) * 1000,
+    };
+  } finally {
+    clearInterval(sampler);
+  }
 }
 
-async function child(config: string) {
-  const { url, binDir, prefix, endpoint, key, secret } = JSON.parse(config);
-  const start = performance.now();
-  const result = await backup({
-    url,
-    destination: `s3://bench/${prefix}`,
-    compression,
-    pgBinDir: binDir,
-    s3: {
-      endpoint,
-      accessKeyId: key,
-      secretAccessKey: secret,
-      queueSize: process.env.QUEUE_SIZE ? Number(process.env.QUEUE_SIZE) : undefined,
-    },
-  });
-  const ms = performance.now() - start;
-  console.log(JSON.stringify({ ms, size: result.manifest.archive.size, rssKb: process.resourceUsage().maxRSS }));
+/** Peak resident set of a running process so far, in KiB (0 once it has exited). */
+function highWaterRssKb(pid: number | undefined): number {
+  try {
+    return Number(/^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** User + system CPU time of a process, in seconds (the S3 server shares the machine's two cores). */
+function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return 0;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 async function seedWay(url: string, s3: TestS3Server, binDir: string, file: string): Promise<number> {
@@ -107,7 +138,13 @@ async function seedWay(url: string, s3: TestS3Server, binDir: string, file: stri
 
 async function dataset(name: string, url: string, server: TestPostgres, s3: TestS3Server, work: string) {
   const dump = join(server.binDir, 'pg_dump');
-  const figures: Record<string, Figure[]> = { 'pg_dump -Fc': [], 'pg_dump -Fc -Z0': [], seed: [], ours: [] };
+  const figures: Record<string, Figure[]> = {
+    'pg_dump -Fc': [],
+    'pg_dump -Fc -Z0': [],
+    seed: [],
+    'ours -> S3': [],
+    'ours -> local dir': [],
+  };
   for (let run = 1; run <= runs; run++) {
     const file = join(work, `${name}.dump`);
     figures['pg_dump -Fc']!.push(
@@ -119,22 +156,34 @@ async function dataset(name: string, url: string, server: TestPostgres, s3: Test
       ),
     );
     figures.seed!.push(await timed(() => seedWay(url, s3, server.binDir, join(work, `${name}.sql.gz`))));
-    figures.ours!.push(await ours(url, s3, server.binDir, `${name}-${run}`));
+    figures['ours -> S3']!.push(await ours(url, `s3://bench/${name}-${run}`, server.binDir, s3));
+    figures['ours -> local dir']!.push(await ours(url, join(work, `ours-${run}`), server.binDir));
   }
   const m = Object.fromEntries(
-    Object.entries(figures).map(([k, v]) => [
-      k,
-      { ms: median(v.map((f) => f.ms)), size: median(v.map((f) => f.size)), rssKb: median(v.map((f) => f.rssKb ?? 0)) },
+    Object.entries(figures).map(([method, runs]) => [
+      method,
+      Object.fromEntries(
+        (['ms', 'size', 'rssKb', 's3CpuMs'] as const).map((key) => [key, median(runs.map((f) => f[key] ?? 0))]),
+      ),
     ]),
-  ) as Record<string, Figure & { rssKb: number }>;
+  ) as Record<string, Required<Figure>>;
   for (const [method, f] of Object.entries(m)) {
-    const rss = method === 'ours' ? `  peak RSS ${(f.rssKb / 1024).toFixed(0)} MB` : '';
-    console.log(`${name.padEnd(14)} ${method.padEnd(22)} ${secs(f.ms).padStart(9)}  ${mib(f.size).padStart(10)}${rss}`);
+    const rss = method.startsWith('ours') ? `  peak RSS ${(f.rssKb / 1024).toFixed(0)} MB` : '';
+    console.log(`${name.padEnd(14)} ${method.padEnd(18)} ${secs(f.ms).padStart(9)}  ${mib(f.size).padStart(10)}${rss}`);
   }
-  const o = m.ours!;
+  const [o, local, fc, z0, seed] = [
+    m['ours -> S3']!,
+    m['ours -> local dir']!,
+    m['pg_dump -Fc']!,
+    m['pg_dump -Fc -Z0']!,
+    m.seed!,
+  ];
   console.log(
-    `${name.padEnd(14)} ratios: ours/pg_dump -Fc ${(o.ms / m['pg_dump -Fc']!.ms).toFixed(2)}×, ours/seed ${(o.ms / m.seed!.ms).toFixed(2)}×, ` +
-      `ours/pg_dump -Z0 ${(o.ms / m['pg_dump -Fc -Z0']!.ms).toFixed(2)}×, size ours/pg_dump -Fc ${(o.size / m['pg_dump -Fc']!.size).toFixed(2)}`,
+    `${name.padEnd(14)} ratios: ours/pg_dump -Fc ${(o.ms / fc.ms).toFixed(2)}×, ours/seed ${(o.ms / seed.ms).toFixed(2)}×, ` +
+      `ours local/pg_dump -Z0 ${(local.ms / z0.ms).toFixed(2)}×, size ours/pg_dump -Fc ${(o.size / fc.size).toFixed(2)}`,
+  );
+  console.log(
+    `${name.padEnd(14)} the S3 server (s3rver, same 2 cores) spent ${secs(o.s3CpuMs)} of CPU receiving ours -> S3`,
   );
   await restoreFigures(name, server, join(work, `${name}.dump`));
 }
@@ -157,10 +206,14 @@ async function restoreFigures(name: string, server: TestPostgres, archive: strin
 
 async function main() {
   const work = mkdtempSync(join(tmpdir(), 'bench-backup-'));
+  await execa('npx', ['nx', 'run', 'backup:build'], {
+    cwd: workspaceRoot,
+    env: { NX_DAEMON: 'false', NX_TUI: 'false' },
+  });
   const [server, s3] = await Promise.all([startPostgres(), startS3Server({ buckets: ['bench'] })]);
   try {
     console.log(
-      `bench/backup: RUNS=${runs} BENCH_SCALE=${scale} BLOB_ROWS=${blobRows}, ours = ${compression} to S3 on loopback`,
+      `bench/backup: RUNS=${runs} BENCH_SCALE=${scale} BLOB_ROWS=${blobRows}, ours = the bundled CLI, ${compression}, to S3 on loopback and to a local dir`,
     );
     const pgbenchUrl = await server.createDatabase('pgbench');
     await execa(join(server.binDir, 'pgbench'), ['-i', '-q', '-s', String(scale), pgbenchUrl]);
@@ -184,5 +237,4 @@ async function main() {
   }
 }
 
-if (process.env.BENCH_CHILD) await child(process.env.BENCH_CHILD);
-else await main();
+await main();

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
+// From source: tsx compiles the engine on load. Where memory counts (a cron container, a small
+// server), run the bundle instead: `nx run backup:build`, then `node dist/libs/backup/backup.mjs`.
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('../src/cli.ts');
-process.exitCode = await main(process.argv.slice(2));
+await import('../src/main.ts');

@@ -54,8 +54,9 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
   try {
     const { command, values } = parseCommandLine(argv);
     if (!command || values.help) {
-      (command ? stdout : stderr).write(`${USAGE}\n`);
-      return command || values.help ? 0 : 2;
+      // Asked for, help is the output (stdout, exit 0); a missing command is a usage error (stderr, exit 2).
+      (values.help ? stdout : stderr).write(`${USAGE}\n`);
+      return values.help ? 0 : 2;
     }
     const reporting: Reporting = { log: say, onProgress: (p) => renderer.update(p) };
     const result = await run(command, values, env, reporting);

@@ -129,7 +129,7 @@ describe('backup CLI', () => {
     expect(badCount.stderr).toContain("--keep-daily must be a whole number, got 'seven'");
     const help = await run(['--help']);
     expect(help.exitCode).toBe(0);
-    expect(help.stderr).toContain('Usage: backup <command> [options]');
+    expect(help.stdout).toContain('Usage: backup <command> [options]');
   });
 
   it('masks the password of a malformed or unreachable database URL', async () => {

@@ -12,6 +12,8 @@ export interface TestS3Server {
   accessKeyId: string;
   secretAccessKey: string;
   region: string;
+  /** The server process while it runs (benchmarks read its CPU time: it shares the machine). */
+  readonly pid: number | undefined;
   /** Where the server keeps buckets and objects (and `<bucket>/._S3rver_uploads/` for open multipart uploads). */
   directory: string;
   /** Ids of multipart uploads that were started and neither completed nor aborted. */
@@ -77,6 +79,9 @@ export async function startS3Server(options: StartS3ServerOptions = {}): Promise
     },
     get port() {
       return port;
+    },
+    get pid() {
+      return child?.pid;
     },
     accessKeyId,
     secretAccessKey,

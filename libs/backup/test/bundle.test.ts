@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join, resolve } from 'node:path';
+import { execa } from 'execa';
+import { startPostgres, type TestPostgres } from '@shopops/testing';
+import { query, seedShop, tempDir } from './fixtures.ts';
+
+const workspaceRoot = resolve(import.meta.dirname, '../../..');
+
+// The bundle is what a cron container or a small server runs: one file, plain Node, no node_modules,
+// no TypeScript loader (faster start, less memory).
+describe('nx run backup:build', () => {
+  let pg: TestPostgres;
+  // The real target, with its output redirected (esbuild's last --outfile wins) to a directory without
+  // node_modules, where no other test's build can rewrite it mid-run.
+  const bundle = join(tempDir('backup-bundle-'), 'backup.mjs');
+  beforeAll(async () => {
+    pg = await startPostgres();
+    const built = await execa('npx', ['nx', 'run', 'backup:build', '--skip-nx-cache', `--outfile=${bundle}`], {
+      cwd: workspaceRoot,
+      env: { NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true', FORCE_COLOR: '0' },
+      reject: false,
+      all: true,
+    });
+    expect(built.exitCode, built.all).toBe(0);
+  }, 120_000);
+  afterAll(async () => {
+    await pg?.stop();
+  });
+
+  it('backs up, lists and restores with plain node from a directory without node_modules', async () => {
+    const source = await pg.createDatabase('bundled');
+    await seedShop(source, 300);
+    const destination = tempDir();
+    const run = (args: string[]) =>
+      execa(process.execPath, [bundle, ...args, '--destination', destination, '--pg-bin-dir', pg.binDir], {
+        cwd: destination,
+        reject: false,
+      });
+
+    const help = await run(['--help']);
+    expect(help.exitCode, help.stderr).toBe(0);
+    expect(help.stdout).toContain('Usage: backup <command>');
+
+    const made = await run(['backup', '--url', source, '--json']);
+    expect(made.exitCode, made.stderr).toBe(0);
+    const { backup } = JSON.parse(made.stdout) as { backup: { id: string } };
+
+    const listed = await run(['list', '--json']);
+    expect(JSON.parse(listed.stdout)).toMatchObject([{ id: backup.id, tables: 3 }]);
+
+    // A database that does not exist yet: restore creates it.
+    const target = source.replace(/\/bundled$/, '/restored_from_bundle');
+    const restored = await run(['restore', '--url', target, '--backup', backup.id]);
+    expect(restored.exitCode, restored.stderr).toBe(0);
+    const [orders] = await query<{ count: string }>(target, 'select count(*) from sales.orders');
+    expect(orders?.count).toBe('300');
+  });
+});
