@@ -143,6 +143,14 @@ describe.skipIf(gate.skip)('container images on the real engine', () => {
       await Promise.all([postgres?.stop(), s3?.stop()]);
     });
 
+    it('defaults to ENV=prod: unconfigured, it refuses to start and lists what is missing', async () => {
+      const bare = await docker('run', '--rm', '--network', 'none', api.image);
+      expect(bare.exitCode, bare.all).toBe(1);
+      expect(bare.all).toContain('invalid configuration for ENV=prod');
+      expect(bare.all).toMatch(/JWT_SECRET: missing/);
+      expect(bare.all).not.toContain('dev-only-jwt-secret');
+    });
+
     it('`docker run <image> migrate up` works as a release command', async () => {
       const up = await docker('run', '--rm', '--network', 'host', ...env, api.image, 'migrate', 'up');
       expect(up.exitCode, up.all).toBe(0);
