@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import { PassThrough, type Readable } from 'node:stream';
-import { execa, type ResultPromise } from 'execa';
 import { BackupError, describeError } from './errors.ts';
 import { maskSecrets } from './mask.ts';
+import { spawnProgram, type ProgramFailure, type SpawnedProgram } from './spawn-program.ts';
 
 export interface PipelineCommand {
   /** Program name for messages, e.g. 'pg_dump'. */
@@ -25,48 +25,52 @@ export interface RunningPipeline {
   abort(): void;
 }
 
-/** Runs `a | b | c` without a shell, optionally fed from `input`. */
+/**
+ * Runs `a | b | c` without a shell, optionally fed from `input`. Neighbours are joined by OS pipes, as
+ * a shell joins them: hundreds of MiB of uncompressed dump never pass through Node.
+ */
 export function runPipeline(commands: PipelineCommand[], options: { input?: Readable; sink?: boolean } = {}) {
   const killedByUs = new Set<number>();
-  const processes = commands.map((command, index) =>
-    execa(command.file, command.args, {
-      env: command.env,
-      stdin: index === 0 && !options.input ? 'ignore' : 'pipe',
-      stdout: index === commands.length - 1 && options.sink ? 'ignore' : 'pipe',
-      stderr: 'pipe',
-      buffer: { stdout: false, stderr: true },
-      maxBuffer: { stderr: 1024 * 1024 },
-    }),
-  );
+  // Last to first, so each program can write straight into the stdin pipe of the one after it.
+  const programs: SpawnedProgram[] = [];
+  for (let index = commands.length - 1; index >= 0; index--) {
+    const command = commands[index]!;
+    const downstream = programs[0]?.child.stdin ?? undefined;
+    const isLast = index === commands.length - 1;
+    programs.unshift(
+      spawnProgram(command.file, command.args, {
+        env: command.env,
+        stdin: index === 0 && !options.input ? 'ignore' : 'pipe',
+        stdout: downstream ?? (isLast && options.sink ? 'ignore' : 'pipe'),
+      }),
+    );
+    // The program holds the pipe's write end now; ours would keep the reader from ever seeing EOF.
+    downstream?.destroy();
+  }
   const abort = () =>
-    processes.forEach((process_, index) => {
-      // A paused stdout with unread data never ends, and the process's promise waits for that end.
-      process_.stdout?.unpipe().resume();
-      if (process_.exitCode === null && process_.signalCode === null) {
+    programs.forEach(({ child }, index) => {
+      // A paused stdout with unread data never closes, and the program's 'close' waits for it.
+      child.stdout?.unpipe().resume();
+      if (child.exitCode === null && child.signalCode === null) {
         killedByUs.add(index);
-        process_.kill('SIGTERM');
+        child.kill('SIGTERM');
       }
     });
 
   let inputError: unknown;
-  if (options.input) {
-    const stdin = processes[0]?.stdin;
-    stdin?.on('error', () => undefined);
+  const stdin = programs[0]?.child.stdin;
+  if (options.input && stdin) {
+    stdin.on('error', () => undefined);
     options.input.on('error', (error) => {
       inputError ??= error;
       abort();
     });
-    if (stdin) options.input.pipe(stdin);
+    options.input.pipe(stdin);
   }
-  processes.slice(1).forEach((process_, index) => {
-    process_.stdin?.on('error', () => undefined);
-    const upstream = processes[index]?.stdout;
-    if (upstream && process_.stdin) upstream.pipe(process_.stdin);
-  });
 
-  const done = settle(processes, commands, killedByUs, abort, () => inputError);
+  const done = settle(programs, commands, killedByUs, abort, () => inputError);
   const output = new PassThrough();
-  const last = processes[processes.length - 1]?.stdout;
+  const last = programs.at(-1)?.child.stdout;
   if (last && !options.sink) {
     last.pipe(output, { end: false });
     Promise.all([once(last, 'end'), done]).then(
@@ -81,15 +85,15 @@ export function runPipeline(commands: PipelineCommand[], options: { input?: Read
 }
 
 async function settle(
-  processes: ResultPromise[],
+  programs: SpawnedProgram[],
   commands: PipelineCommand[],
   killedByUs: Set<number>,
   abort: () => void,
   inputError: () => unknown,
 ): Promise<void> {
   // One failure (say pg_dump killed) makes the others pointless; stop them instead of waiting.
-  processes.forEach((process_) => process_.catch(() => abort()));
-  const results = await Promise.allSettled(processes);
+  programs.forEach(({ exited }) => exited.catch(() => abort()));
+  const results = await Promise.allSettled(programs.map(({ exited }) => exited));
   if (inputError()) {
     throw inputError() instanceof BackupError
       ? inputError()
@@ -107,7 +111,7 @@ async function settle(
 }
 
 function processFailure(command: PipelineCommand | undefined, error: unknown): BackupError {
-  const failed = error as { exitCode?: number; signal?: string; stderr?: unknown; code?: string };
+  const failed = error as Partial<ProgramFailure>;
   const label = command?.label ?? 'a program';
   if (failed.code === 'ENOENT') {
     return new BackupError(`${label} not found (${command?.file})`, {
