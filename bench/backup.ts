@@ -17,8 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { execa } from 'execa';
-import pg from 'pg';
-import { startPostgres, startS3Server, type TestPostgres, type TestS3Server } from '@shopops/testing';
+import { query, startPostgres, startS3Server, type TestPostgres, type TestS3Server } from '@shopops/testing';
 
 const runs = Number(process.env.RUNS ?? 3);
 const scale = Number(process.env.BENCH_SCALE ?? 50);
@@ -37,16 +36,6 @@ interface Figure {
   rssKb?: number;
   /** CPU the S3 server spent receiving our upload. */
   s3CpuMs?: number;
-}
-
-async function query(url: string, sql: string) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 async function timed(fn: () => Promise<number>): Promise<Figure> {

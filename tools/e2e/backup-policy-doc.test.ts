@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { execa } from 'execa';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPostgres, startS3Server, type TestPostgres, type TestS3Server } from '@shopops/testing';
+import { query, startPostgres, startS3Server, type TestPostgres, type TestS3Server } from '@shopops/testing';
 
 // docs/BACKUP_POLICY.md promises that every command in it runs as written: this runs them, in order.
 const workspaceRoot = resolve(import.meta.dirname, '../..');
@@ -22,12 +21,7 @@ describe('docs/BACKUP_POLICY.md', () => {
   beforeAll(async () => {
     [server, s3] = await Promise.all([startPostgres(), startS3Server({ buckets: ['backups'] })]);
     const url = await server.createDatabase('shop');
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    await client.query(
-      'create table products (id int primary key); insert into products select generate_series(1, 100)',
-    );
-    await client.end();
+    await query(url, 'create table products (id int primary key); insert into products select generate_series(1, 100)');
     destination = mkdtempSync(join(tmpdir(), 'policy-doc-'));
     env = {
       DATABASE_URL: url,
@@ -62,10 +56,6 @@ describe('docs/BACKUP_POLICY.md', () => {
     expect(readdirSync(destination).filter((name) => name.endsWith('.manifest.json')).length).toBeGreaterThan(0);
     const restored = new URL(env.DATABASE_URL!);
     restored.pathname = '/shop_restored';
-    const client = new pg.Client({ connectionString: restored.toString() });
-    await client.connect();
-    const { rows } = await client.query('select count(*)::int as n from products');
-    await client.end();
-    expect(rows).toEqual([{ n: 100 }]);
+    expect(await query(restored.toString(), 'select count(*)::int as n from products')).toEqual([{ n: 100 }]);
   });
 });

@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { execa } from 'execa';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPostgres, type TestPostgres } from '@shopops/testing';
+import { query, startPostgres, type TestPostgres } from '@shopops/testing';
 
 // The real thing: the nx CLI running the ops project's backup targets.
 const workspaceRoot = resolve(import.meta.dirname, '../..');
@@ -31,10 +30,7 @@ describe('nx run ops:backup', () => {
   beforeAll(async () => {
     server = await startPostgres();
     const url = await server.createDatabase('shop');
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    await client.query('create table products (id int primary key); insert into products values (1), (2), (3)');
-    await client.end();
+    await query(url, 'create table products (id int primary key); insert into products values (1), (2), (3)');
     destination = mkdtempSync(join(tmpdir(), 'nx-backup-'));
     env = { DATABASE_URL: url, PG_BINDIR: server.binDir, BACKUP_DESTINATION: destination };
   });

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import { query } from '@shopops/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order, Product } from '../src/index.ts';
 import { createProduct, placeOrder } from './support/catalogue.ts';
@@ -155,17 +155,12 @@ describe('orders', () => {
   it('commits the order, its items and the stock in one transaction', async () => {
     const thing = await createProduct(t.app, t.adminToken, { sku: 'TX-1', name: 'Thing', priceCents: 700, stock: 3 });
     const order = (await placeOrder(t.app, [{ productId: thing.id, quantity: 3 }])).json<Order>();
-    const client = new pg.Client({ connectionString: t.databaseUrl });
-    await client.connect();
-    try {
-      const { rows } = await client.query(
-        `select o.total_cents, i.quantity, i.unit_price_cents, p.stock
-         from orders o join order_items i on i.order_id = o.id join products p on p.id = i.product_id where o.id = $1`,
-        [order.id],
-      );
-      expect(rows).toEqual([{ total_cents: 2100, quantity: 3, unit_price_cents: 700, stock: 0 }]);
-    } finally {
-      await client.end();
-    }
+    const rows = await query(
+      t.databaseUrl,
+      `select o.total_cents, i.quantity, i.unit_price_cents, p.stock
+       from orders o join order_items i on i.order_id = o.id join products p on p.id = i.product_id where o.id = $1`,
+      [order.id],
+    );
+    expect(rows).toEqual([{ total_cents: 2100, quantity: 3, unit_price_cents: 700, stock: 0 }]);
   });
 });

@@ -75,7 +75,11 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
       if (error.remedy) say(`  remedy: ${error.remedy}`);
       return 1;
     }
-    say(`backup failed unexpectedly: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    // Not one of ours, so not phrased for users: the message, and the stack only when asked for.
+    const detail =
+      error instanceof Error ? (env.BACKUP_DEBUG ? (error.stack ?? error.message) : error.message) : String(error);
+    say(`backup failed unexpectedly: ${detail}`);
+    if (!env.BACKUP_DEBUG) say('  remedy: run again with BACKUP_DEBUG=1 to see where, and report it');
     return 1;
   }
 }

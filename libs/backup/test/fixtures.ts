@@ -1,17 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import { query } from '@shopops/testing';
 
-export async function query<T extends pg.QueryResultRow = pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
+export { query };
 
 /** A small shop: two schemas, a few tables, an empty one, and enough rows to span several pg_dump blocks. */
 export async function seedShop(url: string, orders = 2000): Promise<void> {

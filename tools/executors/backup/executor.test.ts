@@ -2,24 +2,14 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
-import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startPostgres, startS3Server, type TestPostgres, type TestS3Server } from '@shopops/testing';
+import { captureOutput } from '../../src/testing/captured-output.ts';
+import { query, startPostgres, startS3Server, type TestPostgres, type TestS3Server } from '@shopops/testing';
 import backupExecutor from './executor.ts';
 import restoreExecutor from '../restore/executor.ts';
 import backupListExecutor from '../backup-list/executor.ts';
 import backupVerifyExecutor from '../backup-verify/executor.ts';
 import backupPruneExecutor from '../backup-prune/executor.ts';
-
-async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 describe('backup executors against a real Postgres and S3 server', () => {
   let server: TestPostgres;
@@ -28,21 +18,7 @@ describe('backup executors against a real Postgres and S3 server', () => {
   let workspace: string;
   let context: ExecutorContext;
   const saved = { ...process.env };
-  const output = () => ({
-    stdout: vi
-      .mocked(process.stdout.write)
-      .mock.calls.map(([chunk]) => String(chunk))
-      .join(''),
-    stderr:
-      vi
-        .mocked(console.error)
-        .mock.calls.map((args) => args.join(' '))
-        .join('\n') +
-      vi
-        .mocked(process.stderr.write)
-        .mock.calls.map(([chunk]) => String(chunk))
-        .join(''),
-  });
+  let output: ReturnType<typeof captureOutput>;
   /** The last JSON document on stdout: pretty-printed, it is the last one opening at column 0. */
   const lastJson = () => {
     const { stdout } = output();
@@ -82,10 +58,7 @@ describe('backup executors against a real Postgres and S3 server', () => {
       AWS_ACCESS_KEY_ID: s3.accessKeyId,
       AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
     });
-    // Captured, not replaced: the executors still write for real, the test reads what they wrote.
-    vi.spyOn(process.stdout, 'write');
-    vi.spyOn(process.stderr, 'write');
-    vi.spyOn(console, 'error');
+    output = captureOutput();
   });
   afterEach(() => {
     vi.restoreAllMocks();

@@ -2,24 +2,19 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
-import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startPostgres, type TestPostgres } from '@shopops/testing';
+import { captureOutput } from '../../src/testing/captured-output.ts';
+import { query, startPostgres, type TestPostgres } from '@shopops/testing';
 import migrateExecutor from './executor.ts';
 
 const apiMigrations = resolve(import.meta.dirname, '../../../apps/api/migrations');
 
 async function tables(url: string): Promise<string[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ name: string }>(
-      "select tablename as name from pg_tables where schemaname = 'public' order by 1",
-    );
-    return rows.map((r) => r.name);
-  } finally {
-    await client.end();
-  }
+  const rows = await query<{ name: string }>(
+    url,
+    "select tablename as name from pg_tables where schemaname = 'public' order by 1",
+  );
+  return rows.map((r) => r.name);
 }
 
 describe('migrate executor against a real Postgres', () => {
@@ -27,21 +22,7 @@ describe('migrate executor against a real Postgres', () => {
   let workspace: string;
   let context: ExecutorContext;
   const migrationsDir = () => join(workspace, 'apps/api/migrations');
-  const output = () => ({
-    stdout: vi
-      .mocked(process.stdout.write)
-      .mock.calls.map(([chunk]) => String(chunk))
-      .join(''),
-    stderr:
-      vi
-        .mocked(console.error)
-        .mock.calls.map((args) => args.join(' '))
-        .join('\n') +
-      vi
-        .mocked(process.stderr.write)
-        .mock.calls.map(([chunk]) => String(chunk))
-        .join(''),
-  });
+  let output: ReturnType<typeof captureOutput>;
 
   beforeAll(async () => {
     server = await startPostgres();
@@ -61,10 +42,7 @@ describe('migrate executor against a real Postgres', () => {
       nxJsonConfiguration: {},
       projectGraph: { nodes: {}, dependencies: {} },
     } as ExecutorContext;
-    // Captured, not replaced: the executor still writes for real, the test reads what it wrote.
-    vi.spyOn(process.stdout, 'write');
-    vi.spyOn(process.stderr, 'write');
-    vi.spyOn(console, 'error');
+    output = captureOutput();
   });
   afterEach(() => {
     vi.restoreAllMocks();
