@@ -30,7 +30,7 @@ export interface RunningPipeline {
  * a shell joins them: hundreds of MiB of uncompressed dump never pass through Node.
  */
 export function runPipeline(commands: PipelineCommand[], options: { input?: Readable; sink?: boolean } = {}) {
-  const killedByUs = new Set<number>();
+  const signalledByUs = new Set<number>();
   // Last to first, so each program can write straight into the stdin pipe of the one after it.
   const programs: SpawnedProgram[] = [];
   for (let index = commands.length - 1; index >= 0; index--) {
@@ -52,7 +52,7 @@ export function runPipeline(commands: PipelineCommand[], options: { input?: Read
       // A paused stdout with unread data never closes, and the program's 'close' waits for it.
       child.stdout?.unpipe().resume();
       if (child.exitCode === null && child.signalCode === null) {
-        killedByUs.add(index);
+        signalledByUs.add(index);
         child.kill('SIGTERM');
       }
     });
@@ -68,7 +68,7 @@ export function runPipeline(commands: PipelineCommand[], options: { input?: Read
     options.input.pipe(stdin);
   }
 
-  const done = settle(programs, commands, killedByUs, abort, () => inputError);
+  const done = settle(programs, commands, signalledByUs, abort, () => inputError);
   const output = new PassThrough();
   const last = programs.at(-1)?.child.stdout;
   if (last && !options.sink) {
@@ -87,7 +87,7 @@ export function runPipeline(commands: PipelineCommand[], options: { input?: Read
 async function settle(
   programs: SpawnedProgram[],
   commands: PipelineCommand[],
-  killedByUs: Set<number>,
+  signalledByUs: Set<number>,
   abort: () => void,
   inputError: () => unknown,
 ): Promise<void> {
@@ -99,15 +99,25 @@ async function settle(
       ? inputError()
       : new BackupError(`reading the archive failed: ${describeError(inputError())}`, { cause: inputError() });
   }
-  const failures = results
-    .map((result, index) => ({ result, index }))
-    .filter(({ result }) => result.status === 'rejected');
+  const failures = results.flatMap((result, index) =>
+    result.status === 'rejected' ? [{ index, failure: result.reason as ProgramFailure }] : [],
+  );
   if (failures.length === 0) return;
-  // Downstream programs fail because upstream died and vice versa; the root cause is the last one we did not kill.
-  const rootCause = [...failures].reverse().find(({ index }) => !killedByUs.has(index)) ?? failures[0];
-  if (!rootCause) return;
-  const command = commands[rootCause.index];
-  throw processFailure(command, (rootCause.result as PromiseRejectedResult).reason);
+  // Downstream programs fail because upstream died and vice versa: the root cause is the last failure
+  // that is not a consequence of another one.
+  const isConsequence = ({ index, failure }: (typeof failures)[number]) =>
+    isSecondaryFailure(failure, signalledByUs.has(index));
+  const rootCause = [...failures].reverse().find((failed) => !isConsequence(failed)) ?? failures[0]!;
+  throw processFailure(commands[rootCause.index], rootCause.failure);
+}
+
+/**
+ * SIGPIPE means the reader went away first; our own SIGTERM means we stopped the program because another
+ * failed. Judged by how the program ended, not by whether we signalled it: a program that exited on its
+ * own just before our signal arrived keeps its real exit status.
+ */
+function isSecondaryFailure(failure: ProgramFailure, signalledByUs: boolean): boolean {
+  return failure.signal === 'SIGPIPE' || (signalledByUs && failure.signal === 'SIGTERM');
 }
 
 function processFailure(command: PipelineCommand | undefined, error: unknown): BackupError {

@@ -20,6 +20,17 @@ describe('runPipeline', () => {
     await expect(pipeline.done).rejects.toThrow(/^consumer failed \(exit 3\): disk full$/);
   });
 
+  it('keeps blaming the downstream program when it exits on its own after our stop signal', async () => {
+    // The consumer closes its input first (the producer dies of SIGPIPE, so we signal the consumer), then
+    // fails on its own: the report must name its exit, not the SIGPIPE nor our signal.
+    const pipeline = runPipeline([
+      sh('producer', 'exec yes'),
+      sh('consumer', 'trap "" TERM; head -c 10 >/dev/null; exec 0<&-; sleep 0.2; echo "disk full" >&2; exit 3'),
+    ]);
+    pipeline.output.resume().on('error', () => undefined);
+    await expect(pipeline.done).rejects.toThrow(/^consumer failed \(exit 3\): disk full$/);
+  });
+
   it('fails the output of a pipeline whose first program dies, even though the last one succeeded', async () => {
     const pipeline = runPipeline([
       sh('dumper', 'echo partial; echo "connection lost" >&2; exit 2'),
