@@ -185,19 +185,23 @@ export function s3Store(destination: string, options: S3Options = {}): BackupSto
   };
 }
 
+/** Pauses between abort attempts: about 15 s in all, long enough for a restarting server to come back. */
+const ABORT_RETRY_DELAYS_MS = [500, 1_000, 2_000, 4_000, 8_000];
+
 /**
- * lib-storage aborts on failure, but a server that just died makes that fail too; retry for a few seconds
- * (a restarting server or a dropped connection comes back within that).
+ * lib-storage aborts on failure, but a server that just died makes that fail too; retry with backoff
+ * (a restarting server or a dropped connection comes back within that). Parts left behind would be
+ * billed and invisible, so a failed backup spends a few more seconds on this rather than give up.
  * Returns a note about the orphaned upload when it could not be aborted.
  */
 async function abortUpload(client: S3Client, bucket: string, key: string, uploadId: string) {
-  for (let attempt = 1; attempt <= 5; attempt++) {
+  for (const delay of [...ABORT_RETRY_DELAYS_MS, undefined]) {
     try {
       await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }));
       return undefined;
     } catch (error) {
       if ((error as { name?: string }).name === 'NoSuchUpload') return undefined;
-      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+      if (delay !== undefined) await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
   return `multipart upload ${uploadId} could not be aborted`;

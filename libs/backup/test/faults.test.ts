@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
@@ -32,6 +33,15 @@ function afterBytes(bytes: number, action: () => Promise<void> | void) {
     fired = true;
     void action();
   };
+}
+
+/**
+ * SIGKILLs the pg_dump this process started (other test files may be dumping at the same time).
+ * Synchronous on purpose: the event loop reads no more of the dump until pg_dump is dead, so a fast
+ * machine cannot finish the backup first.
+ */
+function killOurPgDump(): void {
+  execFileSync('pkill', ['-KILL', '-P', String(process.pid), '-x', 'pg_dump']);
 }
 
 describe('backup faults', () => {
@@ -99,10 +109,7 @@ describe('backup faults', () => {
       destination: dir,
       compression: 'none',
       pgBinDir: pg.binDir,
-      // Only our own pg_dump: other test files may be dumping at the same time.
-      onProgress: afterBytes(2 * MiB, () =>
-        execa('pkill', ['-KILL', '-P', String(process.pid), '-x', 'pg_dump']).then(() => undefined),
-      ),
+      onProgress: afterBytes(2 * MiB, killOurPgDump),
     });
     const error = await attempt.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BackupError);
@@ -118,9 +125,7 @@ describe('backup faults', () => {
       compression: 'zstd',
       pgBinDir: pg.binDir,
       s3: s3Options(),
-      onProgress: afterBytes(6 * MiB, () =>
-        execa('pkill', ['-KILL', '-P', String(process.pid), '-x', 'pg_dump']).then(() => undefined),
-      ),
+      onProgress: afterBytes(6 * MiB, killOurPgDump),
     });
     await expect(attempt).rejects.toThrow('pg_dump was killed by SIGKILL');
     expect(await objectsUnder('killed/')).toEqual([]);
