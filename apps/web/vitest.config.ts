@@ -1,5 +1,6 @@
 import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'vitest/config';
+import { testReporting } from '../../libs/testing/src/vitest-reporting.ts';
 import { webRoot } from './vite.config.ts';
 
 export default defineConfig({
@@ -7,6 +8,7 @@ export default defineConfig({
   plugins: [vue()],
   test: {
     pool: 'forks',
+    ...testReporting(),
     projects: [
       {
         extends: true,

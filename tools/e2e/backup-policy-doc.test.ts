@@ -1,10 +1,16 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { query, startPostgres, startS3Server, type TestPostgres, type TestS3Server } from '@shopops/testing';
+import {
+  query,
+  scratchDir,
+  startPostgres,
+  startS3Server,
+  type TestPostgres,
+  type TestS3Server,
+} from '@shopops/testing';
 
 // docs/BACKUP_POLICY.md promises that every command in it runs as written: this runs them, in order.
 const workspaceRoot = resolve(import.meta.dirname, '../..');
@@ -22,7 +28,7 @@ describe('docs/BACKUP_POLICY.md', () => {
     [server, s3] = await Promise.all([startPostgres(), startS3Server({ buckets: ['backups'] })]);
     const url = await server.createDatabase('shop');
     await query(url, 'create table products (id int primary key); insert into products select generate_series(1, 100)');
-    destination = mkdtempSync(join(tmpdir(), 'policy-doc-'));
+    destination = scratchDir('policy-doc-');
     env = {
       DATABASE_URL: url,
       PG_BINDIR: server.binDir,

@@ -1,10 +1,9 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { query, startPostgres, type TestPostgres } from '@shopops/testing';
+import { query, scratchDir, startPostgres, type TestPostgres } from '@shopops/testing';
 
 // The real thing: the nx CLI running the ops project's backup targets.
 const workspaceRoot = resolve(import.meta.dirname, '../..');
@@ -31,7 +30,7 @@ describe('nx run ops:backup', () => {
     server = await startPostgres();
     const url = await server.createDatabase('shop');
     await query(url, 'create table products (id int primary key); insert into products values (1), (2), (3)');
-    destination = mkdtempSync(join(tmpdir(), 'nx-backup-'));
+    destination = scratchDir('nx-backup-');
     env = { DATABASE_URL: url, PG_BINDIR: server.binDir, BACKUP_DESTINATION: destination };
   });
   afterAll(() => server?.stop());

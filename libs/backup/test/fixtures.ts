@@ -1,7 +1,4 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { query } from '@shopops/testing';
+import { query, scratchDir } from '@shopops/testing';
 
 export { query };
 
@@ -30,7 +27,7 @@ export async function seedBlobs(url: string, rows: number, bytesPerRow = 2048): 
 }
 
 export function tempDir(prefix = 'backup-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  return scratchDir(prefix);
 }
 
 export const EXPECTED_SHOP_TABLES = (orders = 2000) => ({

@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { describeVariables, envSchema, renderEnvExample, runEnvExampleCli } from '../src/index.ts';
 
 describe('describeVariables', () => {
@@ -37,6 +37,7 @@ describe('renderEnvExample', () => {
 describe('env-example CLI', () => {
   it('writes the file, then --check passes; a stale file fails --check', () => {
     const dir = mkdtempSync(join(tmpdir(), 'env-example-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const file = join(dir, '.env.example');
     const lines: string[] = [];
     expect(runEnvExampleCli([file], (l) => lines.push(l))).toBe(0);

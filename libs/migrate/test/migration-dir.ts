@@ -1,11 +1,12 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import pg from 'pg';
+import { query, scratchDir } from '@shopops/testing';
+
+export { query };
 
 /** A real migrations folder in a temporary directory. */
 export async function migrationDir(files: Record<string, string> = {}): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'migrations-'));
+  const dir = scratchDir('migrations-');
   await addFiles(dir, files);
   return dir;
 }
@@ -18,20 +19,6 @@ export async function addFiles(dir: string, files: Record<string, string>): Prom
 export function dbmate(up: string, down?: string, options = ''): string {
   const marker = (direction: string) => `-- migrate:${direction}${options ? ` ${options}` : ''}`;
   return down === undefined ? `${marker('up')}\n${up}\n` : `${marker('up')}\n${up}\n\n${marker('down')}\n${down}\n`;
-}
-
-export async function query<T extends pg.QueryResultRow = pg.QueryResultRow>(
-  url: string,
-  sql: string,
-  params: unknown[] = [],
-): Promise<T[]> {
-  const client = new pg.Client(url);
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
 }
 
 export async function historyVersions(url: string, table = 'public.schema_migrations'): Promise<string[]> {
