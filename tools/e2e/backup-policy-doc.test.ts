@@ -4,6 +4,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  nxEnv,
   query,
   scratchDir,
   startPostgres,
@@ -29,18 +30,14 @@ describe('docs/BACKUP_POLICY.md', () => {
     const url = await server.createDatabase('shop');
     await query(url, 'create table products (id int primary key); insert into products select generate_series(1, 100)');
     destination = scratchDir('policy-doc-');
-    env = {
+    env = nxEnv({
       DATABASE_URL: url,
       PG_BINDIR: server.binDir,
       BACKUP_DESTINATION: destination,
       AWS_ACCESS_KEY_ID: s3.accessKeyId,
       AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
       AWS_ENDPOINT_URL_S3: s3.endpoint,
-      NX_DAEMON: 'false',
-      NX_TUI: 'false',
-      NX_NO_CLOUD: 'true',
-      FORCE_COLOR: '0',
-    };
+    });
   });
   afterAll(async () => {
     await Promise.all([server?.stop(), s3?.stop()]);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '@shopops/testing';
+import { freePort, nxEnv } from '@shopops/testing';
 
 // `npm start` is `nx run ops:up`: this runs that target for real, on free ports and a scratch data directory.
 const workspaceRoot = resolve(import.meta.dirname, '../..');
@@ -17,7 +17,7 @@ async function startStack(env: Record<string, string>): Promise<Stack> {
   let output = '';
   const child = execa('npx', ['nx', 'run', 'ops:up'], {
     cwd: workspaceRoot,
-    env: { NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true', FORCE_COLOR: '0', DATABASE_URL: '', ...env },
+    env: nxEnv({ DATABASE_URL: '', ...env }),
     // Its own process group, so the test can press Ctrl-C the way a terminal does: SIGINT to the whole group.
     detached: true,
     reject: false,

@@ -1,27 +1,8 @@
 import { readdirSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { stripVTControlCharacters } from 'node:util';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { query, scratchDir, startPostgres, type TestPostgres } from '@shopops/testing';
+import { query, runNx, scratchDir, startPostgres, type TestPostgres } from '@shopops/testing';
 
 // The real thing: the nx CLI running the ops project's backup targets.
-const workspaceRoot = resolve(import.meta.dirname, '../..');
-
-async function nx(args: string[], env: Record<string, string>) {
-  const result = await execa('npx', ['nx', ...args], {
-    cwd: workspaceRoot,
-    reject: false,
-    all: true,
-    env: { NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true', FORCE_COLOR: '0', ...env },
-  });
-  return {
-    ...result,
-    all: stripVTControlCharacters(result.all ?? ''),
-    stdout: stripVTControlCharacters(result.stdout),
-  };
-}
-
 describe('nx run ops:backup', () => {
   let server: TestPostgres;
   let env: Record<string, string>;
@@ -36,23 +17,23 @@ describe('nx run ops:backup', () => {
   afterAll(() => server?.stop());
 
   it('backs up with a restore drill, then lists the backup as JSON', async () => {
-    const made = await nx(['run', 'ops:backup', '--verify'], env);
+    const made = await runNx(['run', 'ops:backup', '--verify'], env);
     expect(made.exitCode, made.all).toBe(0);
     expect(made.all).toMatch(/public\.products\s+3\s+3\s+ok/);
     expect(made.all).toMatch(/backup ok: .*db_shop_\d{8}_\d{4}\.dump(\.zst)? \(.*verified\)/);
     expect(readdirSync(destination)).toHaveLength(2);
 
-    const listed = await nx(['run', 'ops:backups', '--json'], env);
+    const listed = await runNx(['run', 'ops:backups', '--json'], env);
     expect(listed.exitCode, listed.all).toBe(0);
     expect(listed.stdout).toMatch(/"database": "shop"/);
   });
 
   it('documents its options in --help and names an unknown one', async () => {
-    const help = await nx(['run', 'ops:restore', '--help'], env);
+    const help = await runNx(['run', 'ops:restore', '--help'], env);
     expect(help.exitCode).toBe(0);
     expect(help.all).toContain('--confirm');
     expect(help.all).toContain('--safetyBackup');
-    const unknown = await nx(['run', 'ops:prune', '--keep-dialy', '3'], env);
+    const unknown = await runNx(['run', 'ops:prune', '--keep-dialy', '3'], env);
     expect(unknown.exitCode).not.toBe(0);
     expect(unknown.all).toMatch(/keep-dialy|keepDialy/);
   });

@@ -1,34 +1,11 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { stripVTControlCharacters } from 'node:util';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPostgres, type TestPostgres } from '@shopops/testing';
+import { runNx, startPostgres, type TestPostgres } from '@shopops/testing';
 
 // The real thing: the nx CLI loading our plugin, inferring the target and running the executor.
 const workspaceRoot = resolve(import.meta.dirname, '../..');
-
-async function nx(args: string[], env: Record<string, string> = {}) {
-  const result = await execa('npx', ['nx', ...args], {
-    cwd: workspaceRoot,
-    reject: false,
-    all: true,
-    env: {
-      NX_DAEMON: 'false',
-      NX_TUI: 'false',
-      NX_NO_CLOUD: 'true',
-      NX_SKIP_NX_CACHE: 'true',
-      FORCE_COLOR: '0',
-      ...env,
-    },
-  });
-  // Run under `nx run-many`, the outer Nx forces colours on its children.
-  return {
-    ...result,
-    all: stripVTControlCharacters(result.all ?? ''),
-    stdout: stripVTControlCharacters(result.stdout),
-  };
-}
+const nx = (args: string[], env: Record<string, string> = {}) => runNx(args, { NX_SKIP_NX_CACHE: 'true', ...env });
 
 describe('nx run api:migrate', () => {
   let server: TestPostgres;

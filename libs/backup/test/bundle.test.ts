@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { execa } from 'execa';
-import { startPostgres, type TestPostgres } from '@shopops/testing';
+import { runNx, startPostgres, type TestPostgres } from '@shopops/testing';
 import { query, seedShop, tempDir } from './fixtures.ts';
-
-const workspaceRoot = resolve(import.meta.dirname, '../../..');
 
 // The bundle is what a cron container or a small server runs: one file, plain Node, no node_modules,
 // no TypeScript loader (faster start, less memory).
@@ -15,12 +13,7 @@ describe('nx run backup:build', () => {
   const bundle = join(tempDir('backup-bundle-'), 'backup.mjs');
   beforeAll(async () => {
     pg = await startPostgres();
-    const built = await execa('npx', ['nx', 'run', 'backup:build', '--skip-nx-cache', `--outfile=${bundle}`], {
-      cwd: workspaceRoot,
-      env: { NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true', FORCE_COLOR: '0' },
-      reject: false,
-      all: true,
-    });
+    const built = await runNx(['run', 'backup:build', '--skip-nx-cache', `--outfile=${bundle}`]);
     expect(built.exitCode, built.all).toBe(0);
   }, 120_000);
   afterAll(async () => {
