@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, readdirSync } from 'node:fs';
+import { chmodSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { execa } from 'execa';
@@ -136,10 +136,12 @@ describe('backup faults', () => {
   it('an unwritable directory fails the CLI with one message, exit 1 and nothing written', async () => {
     const dir = tempDir();
     chmodSync(dir, 0o555);
-    // Root writes anywhere, so run the CLI as the unprivileged postgres user when we are root.
+    // Root writes anywhere: as root, run the CLI without the capabilities that bypass file permissions.
+    // Still uid 0, so it reads the checkout wherever it lives (another user could not read a private clone).
     const asRoot = process.getuid?.() === 0;
-    if (asRoot) chownSync(dir, 0, 0);
-    const command = asRoot ? ['runuser', '-u', 'postgres', '--', process.execPath] : [process.execPath];
+    const command = asRoot
+      ? ['setpriv', '--bounding-set=-dac_override,-dac_read_search', '--', process.execPath]
+      : [process.execPath];
     const result = await execa(
       command[0]!,
       [...command.slice(1), cli, 'backup', '--destination', dir, '--compression', 'none'],
