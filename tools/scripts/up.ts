@@ -26,6 +26,7 @@ async function main() {
   const database = await localDatabase(settings.dataDir, settings.postgresPort, process.env);
   stops.unshift(database.stop);
   say(`postgres  ${database.url}`);
+  if (database.relocatedBecause) say(`postgres data in ${database.clusterDir} (${database.relocatedBecause})`);
 
   const s3 = await localS3(settings.dataDir, settings.s3Port);
   stops.unshift(s3.stop);
