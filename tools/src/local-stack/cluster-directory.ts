@@ -1,10 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { execa } from 'execa';
-
-/** Where clusters go when the checkout is out of the postgres user's reach; persistent, root-owned parent. */
-export const RELOCATED_CLUSTERS_ROOT = '/var/lib/shopops';
+import { postgresUserPasses, ROOT_STATE_DIR } from '@shopops/testing';
 
 export interface ClusterDirectory {
   dir: string;
@@ -20,10 +17,11 @@ export interface ClusterDirectory {
  */
 export async function clusterDirectory(dataDir: string, uid = process.getuid?.()): Promise<ClusterDirectory> {
   const dir = resolve(dataDir, 'postgres');
-  if (uid !== 0 || (await postgresUserCanEnter(nearestExisting(dir)))) return { dir };
+  // `test -x` fails when any directory on the way is closed to the user, as the server's access would.
+  if (uid !== 0 || (await postgresUserPasses('-x', nearestExisting(dir)))) return { dir };
   const id = createHash('sha256').update(dir).digest('hex').slice(0, 12);
   return {
-    dir: join(RELOCATED_CLUSTERS_ROOT, id, 'postgres'),
+    dir: join(ROOT_STATE_DIR, id, 'postgres'),
     relocatedBecause: `the postgres user cannot enter ${dataDir}`,
   };
 }
@@ -32,10 +30,4 @@ function nearestExisting(path: string): string {
   let current = path;
   while (!existsSync(current) && dirname(current) !== current) current = dirname(current);
   return current;
-}
-
-/** `test -x` as postgres fails when any directory on the way is closed to it, as the server's own access would. */
-async function postgresUserCanEnter(dir: string): Promise<boolean> {
-  const probe = await execa('runuser', ['-u', 'postgres', '--', 'test', '-x', dir], { reject: false });
-  return probe.exitCode === 0;
 }
