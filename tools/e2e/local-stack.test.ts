@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { execa, type ResultPromise } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, nxEnv } from '@shopops/testing';
@@ -23,7 +24,7 @@ async function startStack(env: Record<string, string>): Promise<Stack> {
     reject: false,
     all: true,
   });
-  child.all?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.all?.on('data', (chunk: Buffer) => (output += stripVTControlCharacters(chunk.toString())));
   await new Promise<void>((ready, fail) => {
     const timer = setInterval(() => {
       if (/storefront\s+http:\/\/127\.0\.0\.1:\d+/.test(output)) {

@@ -41,6 +41,7 @@ async function main() {
   stops.unshift(api.close);
   const web = await startWeb(workspaceRoot, settings.webPort, api.url);
   stops.unshift(web.stop);
+  await web.ready;
 
   console.log(
     `\n  storefront  ${web.url}\n  api         ${api.url}  (${api.url}/readyz, ${api.url}/metrics)\n  s3          ${s3.endpoint}\n\n  Ctrl-C stops everything; data stays in ${settings.dataDir} for the next start.\n`,

@@ -6,8 +6,9 @@ import { scratchDir } from './scratch-dir.ts';
 const workspaceRoot = resolve(import.meta.dirname, '../../..');
 
 /**
- * The environment for an nx CLI a test starts: no daemon, TUI or cloud, plain output, and a workspace
- * data directory of its own. Tests run under `nx run-many`, and nested nx processes sharing the outer
+ * The environment for an nx CLI a test starts: no daemon, TUI or cloud, and a workspace data directory
+ * of its own. Colours are left as a user's terminal gets them (strip them before matching), so a tool
+ * that misreads coloured output fails here too. Tests run under `nx run-many`, and nested nx processes sharing the outer
  * one's SQLite database and project-graph files is a known source of lock errors (nrwl/nx#28608,
  * #28772); Nx 23 would also share them with every other clone of this repository through ~/.nx.
  */
@@ -16,7 +17,6 @@ export function nxEnv(env: Record<string, string> = {}): Record<string, string> 
     NX_DAEMON: 'false',
     NX_TUI: 'false',
     NX_NO_CLOUD: 'true',
-    FORCE_COLOR: '0',
     NX_WORKSPACE_DATA_DIRECTORY: scratchDir('nx-data-'),
     ...env,
   };
