@@ -17,7 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { execa } from 'execa';
-import { query, startPostgres, startS3Server, type TestPostgres, type TestS3Server } from '@shopops/testing';
+import { query, runNx, startPostgres, startS3Server, type TestPostgres, type TestS3Server } from '@shopops/testing';
 
 const runs = Number(process.env.RUNS ?? 3);
 const scale = Number(process.env.BENCH_SCALE ?? 50);
@@ -195,10 +195,8 @@ async function restoreFigures(name: string, server: TestPostgres, archive: strin
 
 async function main() {
   const work = mkdtempSync(join(tmpdir(), 'bench-backup-'));
-  await execa('npx', ['nx', 'run', 'backup:build'], {
-    cwd: workspaceRoot,
-    env: { NX_DAEMON: 'false', NX_TUI: 'false' },
-  });
+  const built = await runNx(['run', 'backup:build']);
+  if (built.exitCode !== 0) throw new Error(`nx run backup:build failed:\n${built.all}`);
   const [server, s3] = await Promise.all([startPostgres(), startS3Server({ buckets: ['bench'] })]);
   try {
     console.log(

@@ -43,8 +43,10 @@ async function main() {
   stops.unshift(web.stop);
   await web.ready;
 
+  const dataPlaces = database.relocatedBecause ? `${settings.dataDir} and ${database.clusterDir}` : settings.dataDir;
+
   console.log(
-    `\n  storefront  ${web.url}\n  api         ${api.url}  (${api.url}/readyz, ${api.url}/metrics)\n  s3          ${s3.endpoint}\n\n  Ctrl-C stops everything; data stays in ${settings.dataDir} for the next start.\n`,
+    `\n  storefront  ${web.url}\n  api         ${api.url}  (${api.url}/readyz, ${api.url}/metrics)\n  s3          ${s3.endpoint}\n\n  Ctrl-C stops everything; data stays in ${dataPlaces} for the next start.\n`,
   );
 }
 

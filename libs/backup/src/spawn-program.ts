@@ -20,9 +20,9 @@ export interface SpawnedProgram {
 const STDERR_TAIL = 64 * 1024;
 
 /**
- * Starts a program without a shell and keeps the tail of its stderr. Unlike execa, stdin and stdout
- * may be the stdin pipe of another program (see runPipeline), closed here as soon as it is handed
- * over, so the data flows between the two programs without passing through Node.
+ * Starts a program without a shell and keeps the tail of its stderr. Unlike execa, stdout may be the
+ * stdin pipe of another program, so the data flows between the two without passing through Node
+ * (runPipeline then closes its own copy of that pipe).
  */
 export function spawnProgram(
   file: string,

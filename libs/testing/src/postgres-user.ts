@@ -6,8 +6,13 @@ import { execa } from 'execa';
  */
 export const ROOT_STATE_DIR = '/var/lib/shopops';
 
-/** Whether `test <args>` passes as the postgres user: as root, clusters run as that user (initdb refuses root). */
+/** `file args` run as the postgres user (root only): as root, clusters run as that user (initdb refuses root). */
+export function asPostgresUser(file: string, args: string[]): [string, string[]] {
+  return ['runuser', ['-u', 'postgres', '--', file, ...args]];
+}
+
+/** Whether `test <args>` passes as the postgres user. */
 export async function postgresUserPasses(...testArgs: string[]): Promise<boolean> {
-  const probe = await execa('runuser', ['-u', 'postgres', '--', 'test', ...testArgs], { reject: false });
+  const probe = await execa(...asPostgresUser('test', testArgs), { reject: false });
   return probe.exitCode === 0;
 }

@@ -5,7 +5,7 @@ import { execa, execaSync } from 'execa';
 import pg from 'pg';
 import { binariesForPostgresUser } from './binaries-for-postgres-user.ts';
 import { findPostgresBinDir } from './postgres-binaries.ts';
-import { postgresUserPasses } from './postgres-user.ts';
+import { asPostgresUser, postgresUserPasses } from './postgres-user.ts';
 import { freePort } from './free-port.ts';
 
 export interface TestPostgres {
@@ -110,7 +110,7 @@ function ownerCommand(root: string): OwnerCommand {
   const uid = Number(execaSync('id', ['-u', 'postgres']).stdout);
   const gid = Number(execaSync('id', ['-g', 'postgres']).stdout);
   chownSync(root, uid, gid);
-  return (file, args) => ['runuser', ['-u', 'postgres', '--', file, ...args]];
+  return asPostgresUser;
 }
 
 /** As root the cluster runs as `postgres`, which must be able to reach the directory through all its parents. */
