@@ -19,7 +19,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { loadConfig } from '@shopops/config';
 import { up } from '@shopops/migrate';
-import { startPostgres } from '@shopops/testing';
+import { startPostgres } from '@shopops/local-servers';
 
 type Variant = 'bare' | 'hooks' | 'hooks+otel';
 

@@ -17,7 +17,8 @@ import { performance } from 'node:perf_hooks';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { execa } from 'execa';
-import { query, runNx, startPostgres, startS3Server, type TestPostgres, type TestS3Server } from '@shopops/testing';
+import { startPostgres, startS3Server, type TestPostgres, type TestS3Server } from '@shopops/local-servers';
+import { query, runNx } from '@shopops/testing';
 
 const runs = Number(process.env.RUNS ?? 3);
 const scale = Number(process.env.BENCH_SCALE ?? 50);

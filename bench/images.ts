@@ -5,7 +5,7 @@
  * same Dockerfiles the docker-build executor uses, on host networking.
  *
  *   npx tsx bench/images.ts      NODE_IMAGE / NGINX_IMAGE: the base images (default: the local
- *                                stand-ins from tools/docker/base-images/build.sh)
+ *                                stand-ins from docker/base-images/build.sh)
  */
 import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

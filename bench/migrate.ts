@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { execa } from 'execa';
 import { status, up } from '@shopops/migrate';
-import { startPostgres } from '@shopops/testing';
+import { startPostgres } from '@shopops/local-servers';
 
 const runs = Number(process.env.RUNS ?? 3);
 const count = Number(process.env.MIGRATIONS ?? 300);

@@ -3,15 +3,8 @@ import { join, resolve } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  nxEnv,
-  query,
-  scratchDir,
-  startPostgres,
-  startS3Server,
-  type TestPostgres,
-  type TestS3Server,
-} from '@shopops/testing';
+import { startPostgres, startS3Server, type TestPostgres, type TestS3Server } from '@shopops/local-servers';
+import { nxEnv, query, scratchDir } from '@shopops/testing';
 
 // docs/BACKUP_POLICY.md promises that every command in it runs as written: this runs them, in order.
 const workspaceRoot = resolve(import.meta.dirname, '../..');

@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { query, runNx, scratchDir, startPostgres, type TestPostgres } from '@shopops/testing';
+import { startPostgres, type TestPostgres } from '@shopops/local-servers';
+import { query, runNx, scratchDir } from '@shopops/testing';
 
 // The real thing: the nx CLI running the ops project's backup targets.
 describe('nx run ops:backup', () => {

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runNx, startPostgres, type TestPostgres } from '@shopops/testing';
+import { startPostgres, type TestPostgres } from '@shopops/local-servers';
+import { runNx } from '@shopops/testing';
 
 // The real thing: the nx CLI loading our plugin, inferring the target and running the executor.
 const workspaceRoot = resolve(import.meta.dirname, '../..');

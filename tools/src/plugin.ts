@@ -56,8 +56,7 @@ function dockerBuildTarget(): TargetConfiguration {
       '{workspaceRoot}/package-lock.json',
       '{workspaceRoot}/.dockerignore',
       // The build steps the Dockerfiles run (bundling, production node_modules).
-      '{workspaceRoot}/tools/docker/**/*',
-      '{workspaceRoot}/tools/src/docker/production-dependencies.ts',
+      '{workspaceRoot}/docker/**/*',
     ],
     outputs: ['{workspaceRoot}/dist/{projectName}/image.json'],
     metadata: {

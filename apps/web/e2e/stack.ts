@@ -10,7 +10,7 @@ import { preview, type PreviewServer } from 'vite';
 // apps/api has no package exports yet; the relative path is its public entry point (src/index.ts).
 import { startApi } from '../../api/src/index.ts';
 import { up } from '@shopops/migrate';
-import { freePort, startPostgres, startS3Server } from '@shopops/testing';
+import { freePort, startPostgres, startS3Server } from '@shopops/local-servers';
 
 const webRoot = fileURLToPath(new URL('..', import.meta.url));
 const migrationsDir = fileURLToPath(new URL('../../api/migrations', import.meta.url));

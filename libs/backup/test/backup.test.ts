@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { startPostgres, startS3Server, type TestPostgres, type TestS3Server } from '@shopops/testing';
+import { startPostgres, startS3Server, type TestPostgres, type TestS3Server } from '@shopops/local-servers';
 import { backup } from '../src/index.ts';
 import { EXPECTED_SHOP_TABLES, seedShop, tempDir } from './fixtures.ts';
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { runNx, startPostgres, type TestPostgres } from '@shopops/testing';
+import { startPostgres, type TestPostgres } from '@shopops/local-servers';
+import { runNx } from '@shopops/testing';
 import { query, seedShop, tempDir } from './fixtures.ts';
 
 // The bundle is what a cron container or a small server runs: one file, plain Node, no node_modules,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
-import { startPostgres, startS3Server, type TestPostgres, type TestS3Server } from '@shopops/testing';
+import { startPostgres, startS3Server, type TestPostgres, type TestS3Server } from '@shopops/local-servers';
 import { query, seedShop, tempDir } from './fixtures.ts';
 
 const bin = resolve(import.meta.dirname, '../bin/backup.mjs');

@@ -4,7 +4,7 @@ import { chmodSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { execa } from 'execa';
-import { startPostgres, startS3Server, type TestPostgres, type TestS3Server } from '@shopops/testing';
+import { startPostgres, startS3Server, type TestPostgres, type TestS3Server } from '@shopops/local-servers';
 import { backup, BackupError, type Progress } from '../src/index.ts';
 import { query, seedBlobs, seedShop, tempDir } from './fixtures.ts';
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { startPostgres, startS3Server, type TestPostgres, type TestS3Server } from '@shopops/testing';
+import { startPostgres, startS3Server, type TestPostgres, type TestS3Server } from '@shopops/local-servers';
 import { backup, listBackups, restore, verify, type BackupResult } from '../src/index.ts';
 import { EXPECTED_SHOP_TABLES, query, seedShop, tempDir } from './fixtures.ts';
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, startPostgres, type TestPostgres } from '@shopops/testing';
+import { freePort, startPostgres, type TestPostgres } from '@shopops/local-servers';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addFiles, dbmate, historyVersions, migrationDir } from './migration-dir.ts';

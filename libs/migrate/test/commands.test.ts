@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startPostgres, type TestPostgres } from '@shopops/testing';
+import { startPostgres, type TestPostgres } from '@shopops/local-servers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MigrateError } from '../src/errors.ts';
 import { down, dryRun, dumpSchema, redo, status, up, verify } from '../src/index.ts';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { freePort, startPostgres, type TestPostgres } from '@shopops/testing';
+import { freePort, startPostgres, type TestPostgres } from '@shopops/local-servers';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checksum } from '../src/checksum.ts';

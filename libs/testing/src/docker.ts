@@ -22,7 +22,7 @@ export async function dockerProblem(requiredImages: readonly string[] = []): Pro
     const inspect = await execa('docker', ['image', 'inspect', image], { reject: false });
     if (inspect.exitCode !== 0) missing.push(image);
   }
-  if (missing.length) return `base image(s) ${missing.join(', ')} missing: run tools/docker/base-images/build.sh`;
+  if (missing.length) return `base image(s) ${missing.join(', ')} missing: run docker/base-images/build.sh`;
   return undefined;
 }
 

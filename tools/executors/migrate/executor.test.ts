@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { captureOutput } from '../../src/testing/captured-output.ts';
-import { query, startPostgres, type TestPostgres } from '@shopops/testing';
+import { startPostgres, type TestPostgres } from '@shopops/local-servers';
+import { query } from '@shopops/testing';
 import migrateExecutor from './executor.ts';
 
 const apiMigrations = resolve(import.meta.dirname, '../../../apps/api/migrations');

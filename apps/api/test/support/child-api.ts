@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
-import { freePort } from '@shopops/testing';
+import { freePort } from '@shopops/local-servers';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 

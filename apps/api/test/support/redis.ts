@@ -1,5 +1,5 @@
 import { execa, type ResultPromise } from 'execa';
-import { freePort } from '@shopops/testing';
+import { freePort } from '@shopops/local-servers';
 
 export interface TestRedis {
   url: string;

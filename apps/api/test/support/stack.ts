@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '@shopops/config';
 import { up } from '@shopops/migrate';
 import type { DestinationStream } from '@shopops/observability';
-import { startPostgres, startS3Server, type TestPostgres, type TestS3Server } from '@shopops/testing';
+import { startPostgres, startS3Server, type TestPostgres, type TestS3Server } from '@shopops/local-servers';
 import { buildApp, DEFAULT_MIGRATIONS_DIR, signAdminToken, type BuildAppOptions } from '../../src/index.ts';
 
 export const BUCKET = 'uploads';

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { startPostgres, type TestPostgres } from './index.ts';
+import { startPostgres, type TestPostgres } from '../src/index.ts';
 
 async function query(url: string, sql: string) {
   const client = new pg.Client({ connectionString: url });

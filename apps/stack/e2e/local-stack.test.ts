@@ -4,10 +4,11 @@ import { join, resolve } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { execa, type ResultPromise } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, nxEnv } from '@shopops/testing';
+import { freePort } from '@shopops/local-servers';
+import { nxEnv } from '@shopops/testing';
 
-// `npm start` is `nx run ops:up`: this runs that target for real, on free ports and a scratch data directory.
-const workspaceRoot = resolve(import.meta.dirname, '../..');
+// `npm start` is `nx run stack:up`: this runs that target for real, on free ports and a scratch data directory.
+const workspaceRoot = resolve(import.meta.dirname, '../../..');
 
 interface Stack {
   process: ResultPromise;
@@ -16,7 +17,7 @@ interface Stack {
 
 async function startStack(env: Record<string, string>): Promise<Stack> {
   let output = '';
-  const child = execa('npx', ['nx', 'run', 'ops:up'], {
+  const child = execa('npx', ['nx', 'run', 'stack:up'], {
     cwd: workspaceRoot,
     env: nxEnv({ DATABASE_URL: '', ...env }),
     // Its own process group, so the test can press Ctrl-C the way a terminal does: SIGINT to the whole group.
@@ -68,7 +69,7 @@ const json = async (url: string, init?: RequestInit) => {
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 };
 
-describe('npm start (nx run ops:up)', () => {
+describe('npm start (nx run stack:up)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'local-stack-'));
   // As root the cluster runs as the postgres user, which must reach the directory (mkdtemp makes it 0700).
   chmodSync(dataDir, 0o755);

@@ -3,23 +3,15 @@ import { resolve } from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  containerGate,
-  freePort,
-  removeContainers,
-  startPostgres,
-  startS3Server,
-  waitForHealthy,
-  type TestPostgres,
-  type TestS3Server,
-} from '@shopops/testing';
+import { freePort, startPostgres, startS3Server, type TestPostgres, type TestS3Server } from '@shopops/local-servers';
+import { containerGate, removeContainers, waitForHealthy } from '@shopops/testing';
 import { launchChromium } from '../../apps/web/e2e/browser.ts';
-import dockerBuildExecutor from '../executors/docker-build/executor.ts';
-import type { ImageRecord } from '../src/docker/image-record.ts';
+import dockerBuildExecutor from '../../tools/executors/docker-build/executor.ts';
+import type { ImageRecord } from '../../tools/src/docker/image-record.ts';
 
 /**
  * Both images built through the docker-build executor on the real engine (the local stand-ins for
- * node:22-bookworm-slim and nginx, from tools/docker/base-images/build.sh, as NODE_IMAGE / NGINX_IMAGE),
+ * node:22-bookworm-slim and nginx, from docker/base-images/build.sh, as NODE_IMAGE / NGINX_IMAGE),
  * then run with host networking on loopback: the API against a throwaway Postgres and S3 server,
  * the storefront in headless Chromium.
  */

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { startS3Server, type TestS3Server } from '@shopops/testing';
+import { startS3Server, type TestS3Server } from '@shopops/local-servers';
 
 export const LOCAL_BUCKETS = ['uploads', 'backups'];
 

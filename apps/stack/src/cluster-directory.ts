@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { postgresUserPasses, ROOT_STATE_DIR } from '@shopops/testing';
+import { postgresUserPasses, ROOT_STATE_DIR } from '@shopops/local-servers';
 
 export interface ClusterDirectory {
   dir: string;

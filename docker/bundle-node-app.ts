@@ -3,19 +3,14 @@
  * as imports) and copies exactly the node_modules those imports need, per package-lock.json, so the
  * runtime stage holds production dependencies only.
  *
- * tsx tools/docker/bundle-node-app.ts --entry apps/api/src/main.ts --entry apps/api/docker/migrate.ts \
+ * tsx docker/bundle-node-app.ts --entry apps/api/src/main.ts --entry apps/api/docker/migrate.ts \
  *   --outdir apps/api/dist --modules /out/node_modules
  */
 import { cpSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build, type Plugin } from 'esbuild';
-import {
-  dependencyClosure,
-  isPublishedTestFile,
-  packageName,
-  type LockPackages,
-} from '../src/docker/production-dependencies.ts';
+import { dependencyClosure, isPublishedTestFile, packageName, type LockPackages } from './production-dependencies.ts';
 
 const { values } = parseArgs({
   options: {
@@ -28,7 +23,7 @@ if (!values.entry.length || !values.outdir || !values.modules) {
   console.error('usage: bundle-node-app.ts --entry <file.ts>... --outdir <dir> --modules <node_modules dir>');
   process.exit(2);
 }
-const workspaceRoot = resolve(import.meta.dirname, '../..');
+const workspaceRoot = resolve(import.meta.dirname, '..');
 const lock = JSON.parse(readFileSync(join(workspaceRoot, 'package-lock.json'), 'utf8')) as { packages: LockPackages };
 const workspacePackages = new Set(
   Object.entries(lock.packages)

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { startPostgres, type TestPostgres } from '@shopops/testing';
+import { startPostgres, type TestPostgres } from '@shopops/local-servers';
 import { clusterDirectory } from './cluster-directory.ts';
 
 export const LOCAL_DATABASE = 'shop';

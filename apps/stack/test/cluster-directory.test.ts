@@ -1,9 +1,10 @@
 import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { freePort, query, ROOT_STATE_DIR, scratchDir } from '@shopops/testing';
-import { clusterDirectory } from './cluster-directory.ts';
-import { localDatabase } from './postgres.ts';
+import { freePort, ROOT_STATE_DIR } from '@shopops/local-servers';
+import { query, scratchDir } from '@shopops/testing';
+import { clusterDirectory } from '../src/cluster-directory.ts';
+import { localDatabase } from '../src/postgres.ts';
 
 const isRoot = process.getuid?.() === 0;
 
