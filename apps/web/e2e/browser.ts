@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AxeResults, RunOptions } from 'axe-core';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page, type Request } from 'playwright-core';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -25,16 +25,35 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Console errors, uncaught exceptions and failed requests of a page, for "nothing went wrong" assertions. */
+/**
+ * Console errors, uncaught exceptions and failed requests of a page, for "nothing went wrong" assertions.
+ * A request the browser aborts because the page navigated on (a favicon still loading when the test
+ * moves to the next URL) is the browser tidying up, not a failure: it is left out when a main-frame
+ * navigation started after the request did. Every other failed request counts, aborted or not.
+ */
 export function collectPageErrors(page: Page): string[] {
   const errors: string[] = [];
+  let navigations = 0;
+  const navigationsAtStart = new WeakMap<Request, number>();
+  page.on('request', (request) => {
+    navigationsAtStart.set(request, navigations);
+    if (request.isNavigationRequest() && request.frame() === page.mainFrame()) navigations += 1;
+  });
+  page.on('framenavigated', (frame) => {
+    if (frame === page.mainFrame()) navigations += 1;
+  });
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(`console: ${message.text()}`);
   });
   page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
-  page.on('requestfailed', (request) =>
-    errors.push(`request failed: ${request.method()} ${request.url()} (${request.failure()?.errorText})`),
-  );
+  page.on('requestfailed', (request) => {
+    const reason = request.failure()?.errorText;
+    if (reason === 'net::ERR_ABORTED' && abortedByNavigation(request)) return;
+    errors.push(`request failed: ${request.method()} ${request.url()} (${reason})`);
+  });
+  function abortedByNavigation(request: Request): boolean {
+    return !request.isNavigationRequest() && (navigationsAtStart.get(request) ?? navigations) < navigations;
+  }
   return errors;
 }
 
