@@ -4,7 +4,7 @@
  *   pg_dump -Fc -f file            (default compression; the baseline)
  *   pg_dump -Fc -Z0 -f file        (no compression: the physical limit)
  *   seed: pg_dump | gzip > file, then the file uploaded to the same S3 server
- *   ours: the bundled CLI (`nx run backup:build`, plain Node, as a cron container runs it) streaming
+ *   ours: the bundled CLI (`nx run backup:bundle`, plain Node, as a cron container runs it) streaming
  *         to the same S3 server, and to a local directory (against -Z0 -f file); peak RSS of its process
  * and pg_restore -j 2 against -j 1 into empty databases from the same archive.
  *
@@ -46,7 +46,7 @@ async function timed(fn: () => Promise<number>): Promise<Figure> {
 }
 
 /**
- * One run of our CLI as production runs it: the bundle of `nx run backup:build` in plain Node (what a
+ * One run of our CLI as production runs it: the bundle of `nx run backup:bundle` in plain Node (what a
  * cron container runs), with its wall time, archive size and peak RSS (VmHWM, read while it runs).
  */
 async function ours(url: string, destination: string, binDir: string, s3?: TestS3Server): Promise<Figure> {
@@ -196,8 +196,8 @@ async function restoreFigures(name: string, server: TestPostgres, archive: strin
 
 async function main() {
   const work = mkdtempSync(join(tmpdir(), 'bench-backup-'));
-  const built = await runNx(['run', 'backup:build']);
-  if (built.exitCode !== 0) throw new Error(`nx run backup:build failed:\n${built.all}`);
+  const built = await runNx(['run', 'backup:bundle']);
+  if (built.exitCode !== 0) throw new Error(`nx run backup:bundle failed:\n${built.all}`);
   const [server, s3] = await Promise.all([startPostgres(), startS3Server({ buckets: ['bench'] })]);
   try {
     console.log(

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
+import { copyFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { startPostgres, type TestPostgres } from '@shopops/local-servers';
 import { runNx } from '@shopops/testing';
@@ -7,15 +8,19 @@ import { query, seedShop, tempDir } from './fixtures.ts';
 
 // The bundle is what a cron container or a small server runs: one file, plain Node, no node_modules,
 // no TypeScript loader (faster start, less memory).
-describe('nx run backup:build', () => {
+const workspaceRoot = resolve(import.meta.dirname, '../../..');
+
+describe('nx run backup:bundle', () => {
   let pg: TestPostgres;
-  // The real target, with its output redirected (esbuild's last --outfile wins) to a directory without
-  // node_modules, where no other test's build can rewrite it mid-run.
+  // The real target; its bundle is then copied to a directory without node_modules, where no other
+  // test's build can rewrite it mid-run. (@nx/esbuild takes the output file from the target's
+  // configured outputPath, ignoring an override of it, so the copy is the reliable way.)
   const bundle = join(tempDir('backup-bundle-'), 'backup.mjs');
   beforeAll(async () => {
     pg = await startPostgres();
-    const built = await runNx(['run', 'backup:build', '--skip-nx-cache', `--outfile=${bundle}`]);
+    const built = await runNx(['run', 'backup:bundle', '--skip-nx-cache']);
     expect(built.exitCode, built.all).toBe(0);
+    copyFileSync(join(workspaceRoot, 'dist/libs/backup/backup.mjs'), bundle);
   }, 120_000);
   afterAll(async () => {
     await pg?.stop();

@@ -5,7 +5,8 @@ import { execa } from 'execa';
 import { startPostgres, startS3Server, type TestPostgres, type TestS3Server } from '@shopops/local-servers';
 import { query, seedShop, tempDir } from './fixtures.ts';
 
-const bin = resolve(import.meta.dirname, '../bin/backup.mjs');
+// The CLI from source: what the package's compiled `backup` bin runs (tsx stands in for the build).
+const cli = ['--import', 'tsx', resolve(import.meta.dirname, '../src/main.ts')];
 
 describe('backup CLI', () => {
   let pg: TestPostgres;
@@ -30,7 +31,7 @@ describe('backup CLI', () => {
   });
 
   const run = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
-    execa(process.execPath, [bin, ...args], { env: { ...env, ...extraEnv }, extendEnv: false, reject: false });
+    execa(process.execPath, [...cli, ...args], { env: { ...env, ...extraEnv }, extendEnv: false, reject: false });
 
   it('backs up to S3 with --json on stdout and one summary line on stderr, then lists and verifies', async () => {
     const made = await run(['backup', '--destination', 's3://backups/cli', '--json', '--verify']);

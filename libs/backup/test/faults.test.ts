@@ -9,7 +9,7 @@ import { backup, BackupError, type Progress } from '../src/index.ts';
 import { query, seedBlobs, seedShop, tempDir } from './fixtures.ts';
 
 const MiB = 1024 * 1024;
-const cli = resolve(import.meta.dirname, '../bin/backup.mjs');
+const cli = ['--import', 'tsx', resolve(import.meta.dirname, '../src/main.ts')];
 
 /** Every table's exact row count plus the connections still open on it: what "untouched" means here. */
 async function databaseState(url: string) {
@@ -144,7 +144,7 @@ describe('backup faults', () => {
       : [process.execPath];
     const result = await execa(
       command[0]!,
-      [...command.slice(1), cli, 'backup', '--destination', dir, '--compression', 'none'],
+      [...command.slice(1), ...cli, 'backup', '--destination', dir, '--compression', 'none'],
       {
         env: { DATABASE_URL: source, PG_BINDIR: pg.binDir },
         reject: false,

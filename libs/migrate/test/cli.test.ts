@@ -7,7 +7,8 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addFiles, dbmate, historyVersions, migrationDir } from './migration-dir.ts';
 
-const bin = fileURLToPath(new URL('../bin/migrate.mjs', import.meta.url));
+// The CLI from source: what the package's compiled `migrate` bin runs (tsx stands in for the build).
+const cli = ['--import', 'tsx', fileURLToPath(new URL('../src/main.ts', import.meta.url))];
 
 let server: TestPostgres;
 beforeAll(async () => {
@@ -18,7 +19,7 @@ afterAll(async () => {
 });
 
 function migrate(args: string[], env: Record<string, string> = {}) {
-  return execa('node', [bin, ...args], {
+  return execa(process.execPath, [...cli, ...args], {
     reject: false,
     env: { DATABASE_URL: '', MIGRATIONS_DIR: '', DEBUG: '', ...env },
   });
