@@ -6,7 +6,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadCatalogue } from '../src/schema/catalogue.ts';
-import { renderIndex, renderReference } from '../src/schema/reference-markdown.ts';
+import { z } from 'zod';
+import { pluginOptionsSchema } from '../src/plugin/options.ts';
+import type { JsonSchema } from '../src/schema/nx-schema.ts';
+import { renderIndex, renderPluginOptions, renderReference } from '../src/schema/reference-markdown.ts';
 
 const workspaceRoot = resolve(import.meta.dirname, '../..');
 const { values } = parseArgs({ options: { check: { type: 'boolean', default: false } } });
@@ -18,6 +21,8 @@ for (const entry of catalogue) {
   files.set(join(workspaceRoot, 'docs/reference', `${entry.kind}s`, `${entry.name}.md`), renderReference(entry));
 }
 files.set(join(workspaceRoot, 'docs/reference/README.md'), renderIndex(catalogue));
+const optionsSchema = z.toJSONSchema(pluginOptionsSchema, { target: 'draft-7', io: 'input' }) as JsonSchema;
+files.set(join(workspaceRoot, 'docs/reference/plugin-options.md'), renderPluginOptions('@shopops/ops', optionsSchema));
 
 const stale = [...files].filter(([path, content]) => !existsSync(path) || readFileSync(path, 'utf8') !== content);
 const shown = (path: string) => relative(workspaceRoot, path);

@@ -1,1 +1,2 @@
-export { createNodesV2, type OpsPluginOptions } from './plugin.ts';
+export { createNodes, createNodesV2 } from './plugin/create-nodes.ts';
+export { pluginOptionsSchema, type OpsPluginOptions } from './plugin/options.ts';

@@ -48,7 +48,7 @@ describe('backup executors against a real Postgres and S3 server', () => {
       root: workspace,
       cwd: workspace,
       isVerbose: false,
-      projectName: 'ops',
+      projectName: 'api',
       projectsConfigurations: { version: 2, projects: { api: { root: 'apps/api' }, ops: { root: 'tools' } } },
       nxJsonConfiguration: {},
       projectGraph: { nodes: {}, dependencies: {} },

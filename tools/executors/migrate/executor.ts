@@ -18,13 +18,23 @@ export default async function migrateExecutor(rawOptions: MigrateExecutorOptions
       dir: join(context.root, projectRoot, options.dir),
       schemaFile: join(context.root, projectRoot, options.schemaFile),
     };
-    const url = needsDatabase(options.command) ? databaseUrl(options, projectRoot, context.root) : '';
+    const url = needsDatabase(options.command)
+      ? databaseUrl(options, envRoot(options.envProject, context), context.root)
+      : '';
     const exitCode = await runCli(toCliArguments(options, url, paths), process.env);
     return { success: exitCode === 0 };
   } catch (error) {
     console.error(`migrate: ${(error as Error).message}`);
     return { success: false };
   }
+}
+
+/** The root of the project whose `.env.<env>` files hold DATABASE_URL: --envProject, else this one. */
+function envRoot(envProject: string | undefined, context: ExecutorContext): string {
+  const name = envProject ?? context.projectName!;
+  const project = context.projectsConfigurations.projects[name];
+  if (!project) throw new Error(`--envProject: no project named '${name}' in this workspace`);
+  return project.root;
 }
 
 function databaseUrl(options: { url?: string; env?: string }, projectRoot: string, workspaceRoot: string): string {

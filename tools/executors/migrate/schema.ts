@@ -42,6 +42,12 @@ export const schema = z
         'Environment whose `.env.<env>` file in the project root supplies DATABASE_URL; defaults to $ENV, else `dev`.',
       )
       .meta({ examples: ['staging'] }),
+    envProject: z
+      .string()
+      .optional()
+      .describe(
+        'Project whose `.env.<env>` files hold DATABASE_URL, when it is not this one (migrations in a library, the env files with the app). Default: this project.',
+      ),
     dir: z.string().default('migrations').describe('Migrations folder, relative to the project root.'),
     table: z
       .string()

@@ -17,8 +17,10 @@ export const locationOptions = {
     .meta({ examples: ['staging'] }),
   envProject: z
     .string()
-    .default('api')
-    .describe('Project whose `.env.<env>` files hold the database URL (the app that owns the database).'),
+    .optional()
+    .describe(
+      'Project whose `.env.<env>` files hold the database URL (the app that owns the database). Default: the project the target belongs to.',
+    ),
   destination: z
     .string()
     .optional()

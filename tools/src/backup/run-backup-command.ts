@@ -44,7 +44,7 @@ export async function runBackupCommand(
 }
 
 function databaseUrl(options: CommandOptions, context: ExecutorContext, target: string): string {
-  const projectName = options.envProject ?? 'api';
+  const projectName = options.envProject ?? context.projectName!;
   const project = context.projectsConfigurations.projects[projectName];
   if (!project) throw new Error(`--envProject: no project named '${projectName}' in this workspace`);
   const { url, source } = resolveDatabaseUrl({ ...options, projectRoot: project.root, workspaceRoot: context.root });

@@ -22,9 +22,44 @@ export function renderReference(entry: ReferenceEntry): string {
   return lines.join('\n') + '\n';
 }
 
+/** The page of the plugin's own options, set in nx.json. */
+export function renderPluginOptions(pluginName: string, schema: JsonSchema): string {
+  const example = {
+    plugins: [{ plugin: pluginName, options: { dockerBuildInputs: ['{workspaceRoot}/docker/**/*'] } }],
+  };
+  const lines = [
+    header,
+    '',
+    `# Plugin options of \`${pluginName}\``,
+    '',
+    'Set in nx.json; every option is optional. A wrong name or type fails the project graph with a message naming the option.',
+    '',
+    '```json',
+    JSON.stringify(example, null, 2),
+    '```',
+    '',
+    '| Option | Type | Default | Description |',
+    '| --- | --- | --- | --- |',
+  ];
+  for (const [name, property] of orderedOptions(schema)) {
+    const def = property.default === undefined ? '' : `\`${JSON.stringify(property.default)}\``;
+    lines.push(
+      `| \`${name}\` | ${typeOf(property)} | ${def} | ${(property.description ?? '').replace(/\|/g, '\\|')} |`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
 /** The index page listing every executor and generator. */
 export function renderIndex(entries: ReferenceEntry[]): string {
-  const lines = [header, '', '# Reference', ''];
+  const lines = [
+    header,
+    '',
+    '# Reference',
+    '',
+    '- [Plugin options](plugin-options.md): what nx.json can set for the inferred targets.',
+    '',
+  ];
   for (const kind of ['executor', 'generator'] as const) {
     const ofKind = entries.filter((e) => e.kind === kind);
     if (!ofKind.length) continue;

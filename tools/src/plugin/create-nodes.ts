@@ -1,0 +1,62 @@
+import { basename } from 'node:path';
+import {
+  createNodesFromFiles,
+  type CreateNodes,
+  type CreateNodesContext,
+  type CreateNodesResult,
+  type TargetConfiguration,
+} from '@nx/devkit';
+import { normalizePluginOptions, type NormalizedPluginOptions, type OpsPluginOptions } from './options.ts';
+import { declaredProject } from './project-root.ts';
+import { backupTargets, dockerBuildTarget, inputNames, migrateTarget } from './targets.ts';
+
+const MIGRATIONS = '**/migrations/*.sql';
+const DOCKERFILES = '**/Dockerfile';
+
+/**
+ * Infers `migrate` (and the backup targets) for every project with a migrations/ folder of .sql files,
+ * and `docker-build` for every project with a Dockerfile, so neither needs a line of project.json.
+ * Each file is handled on its own (createNodesFromFiles): one broken project reports its own error
+ * and the rest of the graph still builds.
+ */
+export const createNodes: CreateNodes<OpsPluginOptions> = [
+  `{${MIGRATIONS},${DOCKERFILES}}`,
+  async (files, rawOptions, context) => {
+    const options = normalizePluginOptions(rawOptions);
+    const firstFiles = firstFilePerProjectAndKind(files);
+    return createNodesFromFiles((file, _options, ctx) => inferFrom(file, options, ctx), firstFiles, options, context);
+  },
+];
+
+/** The name Nx 20–22 plugins exported; Nx 23 reads `createNodes`, and both are the same function. */
+export const createNodesV2 = createNodes;
+
+function inferFrom(file: string, options: NormalizedPluginOptions, context: CreateNodesContext): CreateNodesResult {
+  const isDockerfile = basename(file) === 'Dockerfile';
+  const project = declaredProject(file, context.workspaceRoot, isDockerfile ? 1 : 2);
+  if (!project) return {};
+  const targets: Record<string, TargetConfiguration> = isDockerfile
+    ? {
+        [options.dockerBuildTargetName]: dockerBuildTarget(
+          project.name,
+          options,
+          inputNames(context.nxJsonConfiguration.namedInputs),
+        ),
+      }
+    : {
+        [options.migrateTargetName]: migrateTarget(project.name, options),
+        ...(options.backupTargets ? backupTargets(project.name, options) : {}),
+      };
+  return { projects: { [project.root]: { targets } } };
+}
+
+/** A migrations folder holds many files: one of them per folder is enough to infer its targets. */
+function firstFilePerProjectAndKind(files: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return files.filter((file) => {
+    const key = basename(file) === 'Dockerfile' ? file : file.slice(0, file.lastIndexOf('/'));
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
