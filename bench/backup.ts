@@ -26,7 +26,7 @@ const blobRows = Number(process.env.BLOB_ROWS ?? 200_000);
 const compression = (process.env.COMPRESSION ?? 'zstd') as 'zstd';
 
 const workspaceRoot = resolve(import.meta.dirname, '..');
-const bundle = join(workspaceRoot, 'dist/libs/backup/backup.mjs');
+const bundle = join(workspaceRoot, 'dist/libs/backup-bundle/backup.mjs');
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;

@@ -4,7 +4,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, startS3Server, type TestPostgres, type TestS3Server } from '@shopops/local-servers';
-import { nxEnv, query, scratchDir } from '@shopops/testing';
+import { nxEnv, query, scratchDir, withDistLock } from '@shopops/testing';
 
 // docs/BACKUP_POLICY.md promises that every command in it runs as written: this runs them, in order.
 const workspaceRoot = resolve(import.meta.dirname, '../..');
@@ -45,10 +45,13 @@ describe('docs/BACKUP_POLICY.md', () => {
 
   // A dozen real nx runs: several minutes on a loaded 2-core machine, so a larger ceiling for a hung command.
   it('runs every command as written', { timeout: 600_000 }, async () => {
-    for (const command of commands) {
-      const result = await execa('bash', ['-c', command], { cwd: workspaceRoot, env, reject: false, all: true });
-      expect(result.exitCode, `${command}\n${stripVTControlCharacters(result.all ?? '')}`).toBe(0);
-    }
+    // Some commands build into dist/, which other test files build and read too.
+    await withDistLock(async () => {
+      for (const command of commands) {
+        const result = await execa('bash', ['-c', command], { cwd: workspaceRoot, env, reject: false, all: true });
+        expect(result.exitCode, `${command}\n${stripVTControlCharacters(result.all ?? '')}`).toBe(0);
+      }
+    });
     expect(readdirSync(destination).filter((name) => name.endsWith('.manifest.json')).length).toBeGreaterThan(0);
     const restored = new URL(env.DATABASE_URL!);
     restored.pathname = '/shop_restored';

@@ -3,7 +3,7 @@ import { copyFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { startPostgres, type TestPostgres } from '@shopops/local-servers';
-import { runNx } from '@shopops/testing';
+import { runNx, withDistLock } from '@shopops/testing';
 import { query, seedShop, tempDir } from './fixtures.ts';
 
 // The bundle is what a cron container or a small server runs: one file, plain Node, no node_modules,
@@ -14,13 +14,15 @@ describe('nx run backup:bundle', () => {
   let pg: TestPostgres;
   // The real target; its bundle is then copied to a directory without node_modules, where no other
   // test's build can rewrite it mid-run. (@nx/esbuild takes the output file from the target's
-  // configured outputPath, ignoring an override of it, so the copy is the reliable way.)
+  // configured outputPath and ignores an override of it.)
   const bundle = join(tempDir('backup-bundle-'), 'backup.mjs');
   beforeAll(async () => {
     pg = await startPostgres();
-    const built = await runNx(['run', 'backup:bundle', '--skip-nx-cache']);
-    expect(built.exitCode, built.all).toBe(0);
-    copyFileSync(join(workspaceRoot, 'dist/libs/backup/backup.mjs'), bundle);
+    await withDistLock(async () => {
+      const built = await runNx(['run', 'backup:bundle', '--skip-nx-cache']);
+      expect(built.exitCode, built.all).toBe(0);
+      copyFileSync(join(workspaceRoot, 'dist/libs/backup-bundle/backup.mjs'), bundle);
+    });
   }, 120_000);
   afterAll(async () => {
     await pg?.stop();

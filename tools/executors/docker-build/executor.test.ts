@@ -290,7 +290,7 @@ describe('docker-build executor: exact command lines (fake docker/podman on PATH
         '  apps/api/Dockerfile:2: secret-in-env: ARG NPM_TOKEN looks like a secret: it would be stored in the image; use a build secret (--secret) or runtime environment',
         '  apps/api/Dockerfile:3: secret-in-env: ENV DB_PASSWORD looks like a secret: it would be stored in the image; use a build secret (--secret) or runtime environment',
         '  apps/api/Dockerfile:4: non-root-user: the final stage runs as root (USER root)',
-        '  .dockerignore: dockerignore: .dockerignore does not exclude .git, .env, .env.dev, apps/api/.env, apps/api/.env.production (add .git and **/.env*)',
+        '  .dockerignore: dockerignore: .dockerignore does not exclude .git, .env, .env.dev, .env.production, apps/api/.env, apps/api/.env.production (add .git and **/.env*)',
         '  fix them, or waive a rule by name with --waive <rule>',
       ].join('\n'),
     );

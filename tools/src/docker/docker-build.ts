@@ -63,6 +63,7 @@ export async function dockerBuild(request: DockerBuildRequest): Promise<ImageRec
     dockerfile: readFileSync(dockerfile, 'utf8'),
     dockerignore: ignoreFile ? readFileSync(ignoreFile, 'utf8') : undefined,
     buildArgs: request.buildArgs,
+    projectRoot: relative(context, join(workspaceRoot, request.projectRoot)) || '.',
   }).filter((finding) => !request.waive.includes(finding.rule));
   if (findings.length) {
     const lines = findings.map(

@@ -52,8 +52,14 @@ describe('checkDockerfilePolicy', () => {
   it('requires a .dockerignore that excludes .git and .env files', () => {
     const dockerfile = 'FROM node:22\nUSER node\nHEALTHCHECK CMD true\n';
     expect(rules(dockerfile, { dockerignore: undefined })).toEqual(['- dockerignore']);
-    expect(checkDockerfilePolicy({ dockerfile, dockerignore: '.git\n.env\n' })[0]!.message).toBe(
-      '.dockerignore does not exclude .env.dev, apps/api/.env, apps/api/.env.production (add .git and **/.env*)',
+    expect(
+      checkDockerfilePolicy({ dockerfile, dockerignore: '.git\n.env\n', projectRoot: 'apps/shop' })[0]!.message,
+    ).toBe(
+      '.dockerignore does not exclude .env.dev, .env.production, apps/shop/.env, apps/shop/.env.production (add .git and **/.env*)',
+    );
+    // Built from its own folder, the project's .env files are the context's own.
+    expect(checkDockerfilePolicy({ dockerfile, dockerignore: '.git\n.env\n', projectRoot: '.' })[0]!.message).toBe(
+      '.dockerignore does not exclude .env.dev, .env.production (add .git and **/.env*)',
     );
   });
 

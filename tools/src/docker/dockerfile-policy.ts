@@ -23,11 +23,16 @@ export interface PolicyInput {
   dockerignore?: string;
   /** Build arguments given for this build: they decide what `FROM ${NODE_IMAGE}` resolves to. */
   buildArgs?: Record<string, string>;
+  /** The project being built, relative to the build context: its own .env files must stay out too. */
+  projectRoot?: string;
 }
 
 const secretName = /(SECRET|PASSW(OR)?D|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL|AUTH)/i;
-// Paths that must never reach the build context: the repository and local environment files.
-const mustIgnore = ['.git', '.env', '.env.dev', 'apps/api/.env', 'apps/api/.env.production'];
+/** Paths that must never reach the build context: the repository and local environment files. */
+function mustIgnore(projectRoot: string | undefined): string[] {
+  const inProject = projectRoot && projectRoot !== '.' ? [`${projectRoot}/.env`, `${projectRoot}/.env.production`] : [];
+  return ['.git', '.env', '.env.dev', '.env.production', ...inProject];
+}
 
 /** Checks a Dockerfile (parsed, with its stages, continuations and variables) against the image policy. */
 export function checkDockerfilePolicy(input: PolicyInput): PolicyFinding[] {
@@ -39,7 +44,7 @@ export function checkDockerfilePolicy(input: PolicyInput): PolicyFinding[] {
     ...baseImageFindings(stages, globalArgs),
     ...secretFindings(dockerfile),
     ...finalStageFindings(stages, globalArgs),
-    ...dockerignoreFindings(input.dockerignore),
+    ...dockerignoreFindings(input.dockerignore, input.projectRoot),
   ];
   return findings.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
 }
@@ -200,12 +205,12 @@ function finalStageFindings(stages: Stage[], globalArgs: Map<string, string>): P
   return findings;
 }
 
-function dockerignoreFindings(dockerignore: string | undefined): PolicyFinding[] {
+function dockerignoreFindings(dockerignore: string | undefined, projectRoot: string | undefined): PolicyFinding[] {
   if (dockerignore === undefined) {
     return [{ rule: 'dockerignore', message: 'no .dockerignore: .git and .env files would be sent to the build' }];
   }
   const rules = parseDockerignore(dockerignore);
-  const leaked = mustIgnore.filter((path) => !isIgnored(rules, path));
+  const leaked = mustIgnore(projectRoot).filter((path) => !isIgnored(rules, path));
   if (leaked.length === 0) return [];
   return [
     { rule: 'dockerignore', message: `.dockerignore does not exclude ${leaked.join(', ')} (add .git and **/.env*)` },
