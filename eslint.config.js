@@ -2,10 +2,18 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import pluginVue from 'eslint-plugin-vue';
 import vueParser from 'vue-eslint-parser';
+import nx from '@nx/eslint-plugin';
+import jsoncParser from 'jsonc-eslint-parser';
 
 // apps/web: Vue single-file components with <script setup lang="ts">. Layout rules are off because
 // prettier formats .vue files; no-undef is off because vue-tsc checks names (as typescript-eslint
 // does for .ts files).
+// What is published (the plugin and the engines) imports only engines and packages its own package.json
+// declares: never an app, the local servers or test-only code. Their tests may use anything.
+const publishedSources = ['tools/{src,executors,generators}/**/*.ts', 'libs/{migrate,backup}/src/**/*.ts'];
+const testOnly = ['**/*.test.ts', '**/testing/**', 'tools/executors/docker-build/fake-engine.ts'];
+const publishedManifests = ['tools/package.json', 'libs/migrate/package.json', 'libs/backup/package.json'];
+
 const webFiles = ['apps/web/**/*.vue', 'apps/web/**/*.ts'];
 const vueConfigs = pluginVue.configs['flat/recommended'].map((config) => ({
   ...config,
@@ -17,10 +25,52 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'off',
+    },
+  },
+  {
+    files: publishedSources,
+    ignores: testOnly,
+    plugins: { '@nx': nx },
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'type:plugin', onlyDependOnLibsWithTags: ['type:engine'] },
+            { sourceTag: 'type:engine', onlyDependOnLibsWithTags: ['type:engine'] },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: publishedManifests,
+    languageOptions: { parser: jsoncParser },
+    plugins: { '@nx': nx },
+    rules: {
+      '@nx/dependency-checks': [
+        'error',
+        {
+          buildTargets: ['compile'],
+          ignoredFiles: testOnly,
+          // Peer dependencies of the plugin, provided by the workspace it is installed in.
+          ignoredDependencies: ['nx', '@nx/devkit'],
+        },
+      ],
     },
   },
   ...vueConfigs,

@@ -4,7 +4,7 @@ import type { ExecutorContext } from '@nx/devkit';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startPostgres, startS3Server, type TestPostgres, type TestS3Server } from '@shopops/local-servers';
-import { containerGate, removeContainers, waitForHealthy } from '@shopops/testing';
+import { containerGate, removeContainers, runNx, waitForHealthy } from '@shopops/testing';
 import { launchChromium } from '../../apps/web/e2e/browser.ts';
 import dockerBuildExecutor from '../../tools/executors/docker-build/executor.ts';
 import type { ImageRecord } from '../../tools/src/docker/image-record.ts';
@@ -79,6 +79,9 @@ describe.skipIf(gate.skip)('container images on the real engine', () => {
 
   beforeAll(async () => {
     if (gate.problem) throw new Error(gate.problem);
+    // What the docker-build target's dependsOn runs under Nx: the image copies the API's bundle.
+    const bundled = await runNx(['run', 'api:build', '--skip-nx-cache']);
+    expect(bundled.exitCode, bundled.all).toBe(0);
     // One after the other: they share the dependencies layers, and the machine has two cores.
     api = await buildImage('api');
     web = await buildImage('web');

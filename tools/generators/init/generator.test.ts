@@ -1,15 +1,17 @@
 import { readJson, readNxJson, updateJson, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import { resolve } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import initGenerator, { DEFAULT_PLUGIN_OPTIONS, PLUGIN } from './generator.ts';
 import { assertSupportedNx } from './supported-nx.ts';
 
 // The tree's root is this workspace, so the generator reads the nx installed here (23.x).
+const workspaceRoot = resolve(import.meta.dirname, '../../..');
 describe('init generator', () => {
   let tree: Tree;
   beforeEach(() => {
     tree = createTreeWithEmptyWorkspace();
-    tree.root = process.cwd();
+    tree.root = workspaceRoot;
   });
 
   it('registers the plugin with its default options and adds @nx/devkit at the installed nx version', async () => {
