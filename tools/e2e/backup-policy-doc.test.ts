@@ -38,7 +38,7 @@ describe('docs/BACKUP_POLICY.md', () => {
 
   it('has commands for backup, verify, restore and prune', () => {
     const all = commands.join('\n');
-    for (const target of ['ops:backup', 'ops:backups', 'ops:verify', 'ops:restore', 'ops:prune', 'main.js backup']) {
+    for (const target of ['ops:backup', 'ops:backups', 'ops:verify', 'ops:restore', 'ops:prune', 'backup.mjs backup']) {
       expect(all).toContain(target);
     }
   });

@@ -66,8 +66,13 @@ describe('@shopops/ops in a fresh Nx workspace', () => {
       readFileSync(join(workspace.root, 'nx.json'), 'utf8'),
       readFileSync(join(workspace.root, 'package.json'), 'utf8'),
     ]).toEqual(before);
-    // Nothing of the reference workspace came along: only the three published packages are ours.
-    expect(readdirSync(join(workspace.root, 'node_modules/@shopops')).sort()).toEqual(['backup', 'migrate', 'ops']);
+    // Nothing of the reference workspace came along: only the published packages are ours.
+    expect(readdirSync(join(workspace.root, 'node_modules/@shopops')).sort()).toEqual([
+      'backup',
+      'migrate',
+      'ops',
+      'postgres',
+    ]);
     expect(readdirSync(workspace.root).filter((name) => !name.startsWith('.'))).not.toContain('apps');
   });
 

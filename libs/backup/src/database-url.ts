@@ -1,3 +1,4 @@
+import { EXPECTED_FORM, parsePostgresUrl, PostgresUrlError, type PostgresUrl } from '@shopops/postgres';
 import { BackupError } from './errors.ts';
 import { maskSecrets, registerSecret } from './mask.ts';
 
@@ -15,34 +16,22 @@ export interface DatabaseTarget {
 
 export function parseDatabaseUrl(raw: string | undefined): DatabaseTarget {
   if (!raw) {
-    throw new BackupError('no database URL given', {
-      remedy: 'pass --url postgres://user@host:5432/db or set DATABASE_URL',
-    });
+    throw new BackupError('no database URL given', { remedy: `pass --url ${EXPECTED_FORM} or set DATABASE_URL` });
   }
-  let url: URL;
+  let parsed: PostgresUrl;
   try {
-    url = new URL(raw);
-  } catch {
-    throw new BackupError(`not a database URL: ${maskSecrets(raw)}`, {
-      remedy: 'use the form postgres://user:password@host:5432/database',
-    });
+    parsed = parsePostgresUrl(raw);
+  } catch (error) {
+    if (error instanceof PostgresUrlError) throw new BackupError(error.message, { remedy: error.remedy });
+    throw error;
   }
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new BackupError(`not a postgres:// URL: ${maskSecrets(raw)}`, {
-      remedy: 'use the form postgres://user:password@host:5432/database',
-    });
-  }
-  const password = url.password ? decodeURIComponent(url.password) : undefined;
-  registerSecret(password);
-  url.password = '';
-  const database =
-    decodeURIComponent(url.pathname.replace(/^\//, '')) || decodeURIComponent(url.username) || 'postgres';
+  registerSecret(parsed.password);
   return {
-    url: url.toString(),
-    password,
-    host: url.hostname,
-    port: url.port || '5432',
-    database,
+    url: parsed.url.toString(),
+    password: parsed.password,
+    host: parsed.host,
+    port: String(parsed.port),
+    database: parsed.database,
     display: maskSecrets(raw),
   };
 }

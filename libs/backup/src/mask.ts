@@ -1,3 +1,5 @@
+import { maskSecrets as maskAll } from '@shopops/postgres';
+
 /** Secrets registered here (S3 keys, passwords) are replaced by *** in every message the engine prints. */
 const knownSecrets = new Set<string>();
 
@@ -5,9 +7,7 @@ export function registerSecret(secret: string | undefined): void {
   if (secret && secret.length >= 4) knownSecrets.add(secret);
 }
 
-/** Masks URL passwords (`scheme://user:secret@host`) and registered secrets. */
+/** Masks every password in a text, whatever the URL's shape (libs/postgres), and the registered secrets. */
 export function maskSecrets(text: string): string {
-  let masked = text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]*@/gi, '$1***@');
-  for (const secret of knownSecrets) masked = masked.split(secret).join('***');
-  return masked;
+  return maskAll(text, knownSecrets);
 }

@@ -148,4 +148,33 @@ describe('backup CLI', () => {
     expect(malformed.exitCode).toBe(1);
     expect(malformed.stderr).not.toContain('hunter22');
   });
+
+  // Forms that once printed the password, or its tail, in clear, or crashed the CLI.
+  it.each([
+    'postgres//u:pw1234@h/db',
+    'postgres://u:pw@1234@h/db',
+    'postgres:u:pw1234@h/db',
+    'u:pw1234@h/db',
+    'postgres://u:pw%zz1234@h/db',
+  ])('refuses %s with one message and a remedy, without a fragment of the password', async (url) => {
+    for (const [args, extraEnv] of [
+      [['backup', '--url', url], {}],
+      [['backup'], { DATABASE_URL: url }],
+    ] as const) {
+      const result = await run([...args, '--destination', tempDir()], extraEnv);
+      expect(result.exitCode).toBe(1);
+      expect(result.stderr).not.toMatch(/1234|pw|unexpectedly/);
+      expect(result.stderr).toMatch(
+        /invalid --url .*\n {2}remedy: use the form postgres:\/\/user:\*\*\*@host:5432\/database/,
+      );
+    }
+  });
+
+  it('masks a password given as a query parameter when the server cannot be reached', async () => {
+    const url = 'postgres://u@127.0.0.1:1/db?password=pw1234';
+    const result = await run(['backup', '--url', url, '--destination', tempDir()]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).not.toMatch(/1234|pw/);
+    expect(result.stderr).toContain('127.0.0.1:1');
+  });
 });

@@ -1,16 +1,18 @@
+import { maskSecrets } from '@shopops/postgres';
 import type { VariableMeta } from './variable.ts';
 
-/** The URL with its password replaced by ***, also for strings `new URL` cannot parse. */
+/** The URL with its password replaced by ***, whatever its shape (libs/postgres masks for everyone). */
 export function maskUrlPassword(url: string): string {
-  return url.replace(/(\/\/[^:/@\s]*:)[^@\s]*@/, '$1***@');
+  return maskSecrets(url);
 }
 
+/** The decoded password of a well-formed URL; a malformed one is masked as a whole where it is shown. */
 export function urlPassword(url: string): string | undefined {
   try {
     const { password } = new URL(url);
     return password ? decodeURIComponent(password) : undefined;
   } catch {
-    return /\/\/[^:/@\s]*:([^@\s]*)@/.exec(url)?.[1] || undefined;
+    return undefined;
   }
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EXPECTED_FORM } from '@shopops/postgres';
 import { booleanFlag, corsOrigins, integer, nonEmpty, trustProxy, urlWithScheme } from './parsers.ts';
 import { rateLimits } from './rate-limits.ts';
 import { ALL_ENVIRONMENTS, variable } from './variable.ts';
@@ -41,7 +42,7 @@ export const envSchema = z.object({
   }),
 
   // database
-  DATABASE_URL: variable(urlWithScheme(['postgres', 'postgresql'], 'postgres://user:password@host:5432/database'), {
+  DATABASE_URL: variable(urlWithScheme(['postgres', 'postgresql'], EXPECTED_FORM), {
     group: 'database',
     description: 'PostgreSQL connection URL; add ?sslmode=require where the server needs TLS.',
     devDefault: 'postgres://postgres@127.0.0.1:54329/shop',

@@ -164,6 +164,17 @@ describe('loadConfig', () => {
     expect(error.message).not.toContain('redis-secret');
   });
 
+  // The start-up check once quoted these with the password, or its tail, in clear.
+  it.each(['shop:pw-1234@db:5432/shop', 'mysql://root:pw@1234@db:3306/shop', 'postgres//shop:pw-1234@db/shop'])(
+    'masks a DATABASE_URL of any shape in its message: %s',
+    (url) => {
+      const error = configError(prodEnv({ DATABASE_URL: url }));
+      expect(error.problems.map((p) => p.variable)).toEqual(['DATABASE_URL']);
+      expect(error.message).not.toMatch(/1234|pw/);
+      expect(error.message).toContain(':***@');
+    },
+  );
+
   it('never prints the value of a secret variable', () => {
     const error = configError({ ENV: 'prod', JWT_SECRET: 'short-but-secret', S3_SECRET_KEY: ' ' });
     expect(error.message).not.toContain('short-but-secret');

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { EXPECTED_FORM } from '@shopops/postgres';
 import { parseArgs } from 'node:util';
 import { MigrateError } from './errors.ts';
 import { readMigrations } from './files.ts';
@@ -152,7 +153,7 @@ function invocation(values: Values, args: string[], env: NodeJS.ProcessEnv): Inv
 function runOptions({ values, url, dir, log }: Invocation): RunOptions {
   if (!url)
     throw new UsageError('no database URL', {
-      remedy: 'pass --url postgres://user:password@host:5432/database or set DATABASE_URL',
+      remedy: `pass --url ${EXPECTED_FORM} or set DATABASE_URL`,
     });
   const options: RunOptions = {
     url,

@@ -1,45 +1,33 @@
+import { maskSecrets as maskAll, parsePostgresUrl, PostgresUrlError } from '@shopops/postgres';
 import { MigrateError } from './errors.ts';
-
-const EXPECTED_FORM = 'postgres://user:password@host:5432/database';
 
 /** Validates a database URL; `option` names where it came from so the message can point at it. */
 export function parseDatabaseUrl(url: string, option = '--url'): URL {
-  let parsed: URL;
   try {
-    parsed = new URL(url);
-  } catch {
-    throw invalidUrl(url, option, 'not a URL');
+    parsePostgresUrl(url, option);
+  } catch (error) {
+    if (error instanceof PostgresUrlError) throw new MigrateError(error.message, { remedy: error.remedy });
+    throw error;
   }
-  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
-    throw invalidUrl(url, option, `scheme must be postgres:// or postgresql://, not ${parsed.protocol}//`);
-  }
-  return parsed;
+  return new URL(url);
 }
 
-function invalidUrl(url: string, option: string, why: string): MigrateError {
-  return new MigrateError(`invalid ${option} ${maskUrl(url)}: ${why}`, {
-    remedy: `expected the form ${EXPECTED_FORM}`,
-  });
-}
-
-/** The URL with its password replaced by ***, also for strings `new URL` cannot parse. */
+/** The URL with its password replaced by ***, whatever its shape (libs/postgres masks for every engine). */
 export function maskUrl(url: string): string {
-  return url.replace(/(\/\/[^:/@\s]*:)[^@\s]*@/, '$1***@');
+  return maskAll(url);
 }
 
-/** Replaces every occurrence of the URL's password in `text`, for messages that quote it. */
+/** Masks every password in `text`, and the URL's own decoded password wherever the text quotes it. */
 export function maskSecrets(text: string, url: string | undefined): string {
-  const password = url ? passwordOf(url) : '';
-  const masked = password ? text.split(password).join('***') : text;
-  return maskUrl(masked);
+  return maskAll(text, url ? passwordsOf(url) : []);
 }
 
-function passwordOf(url: string): string {
+function passwordsOf(url: string): string[] {
   try {
-    const { password } = new URL(url);
-    return password ? decodeURIComponent(password) : '';
+    const password = parsePostgresUrl(url).password;
+    return password ? [password] : [];
   } catch {
-    return /\/\/[^:/@\s]*:([^@\s]*)@/.exec(url)?.[1] ?? '';
+    return [];
   }
 }
 

@@ -136,7 +136,8 @@ describe('migrate CLI', () => {
     const malformed = await migrate(['status', '--url', 'postgres://app:s3cret@db:port/shop']);
     expect(malformed.exitCode).toBe(2);
     expect(malformed.stderr).toBe(
-      'migrate: invalid --url postgres://app:***@db:port/shop: not a URL\n  expected the form postgres://user:password@host:5432/database',
+      'migrate: invalid --url postgres://app:***@db:port/shop: not a URL (a bad port, or a character that must be percent-encoded)\n' +
+        '  use the form postgres://user:***@host:5432/database (percent-encode @ : / % in the password)',
     );
 
     const port = await freePort();
@@ -150,4 +151,20 @@ describe('migrate CLI', () => {
     );
     expect(unreachable.stderr).not.toContain('s3cret');
   });
+
+  // Forms that once printed the password, or its tail, in clear.
+  it.each(['postgres:u:pw1234@h/db', 'u:pw1234@h/db', 'postgres://u:pw@1234@h/db', 'postgres://u:pw%zz1234@h/db'])(
+    'refuses %s as a usage error without a fragment of the password',
+    async (url) => {
+      for (const [args, env] of [
+        [['status', '--url', url], {}],
+        [['status'], { DATABASE_URL: url }],
+      ] as [string[], Record<string, string>][]) {
+        const result = await migrate(args, env);
+        expect(result.exitCode).toBe(2);
+        expect(result.stderr).toMatch(/^migrate: invalid (--url|DATABASE_URL) /);
+        expect(result.stderr).not.toMatch(/1234|pw/);
+      }
+    },
+  );
 });

@@ -182,8 +182,10 @@ describe('URLs', () => {
         return e as MigrateError;
       }
     })();
-    expect(error?.message).toBe('invalid DATABASE_URL postgres://app:***@db:notaport/shop: not a URL');
-    expect(error?.remedy).toContain('postgres://user:password@host:5432/database');
+    expect(error?.message).toBe(
+      'invalid DATABASE_URL postgres://app:***@db:notaport/shop: not a URL (a bad port, or a character that must be percent-encoded)',
+    );
+    expect(error?.remedy).toContain('postgres://user:***@host:5432/database');
     expect(() => parseDatabaseUrl('mysql://db/shop')).toThrow(
       /invalid --url mysql:\/\/db\/shop: scheme must be postgres/,
     );

@@ -298,7 +298,9 @@ describe('connection failures', () => {
 
   it('rejects a malformed URL before connecting, password masked', async () => {
     const error = await failure(status({ url: 'postgres://app:s3cret@db:port/shop', dir: await migrationDir() }));
-    expect(error.message).toBe('invalid --url postgres://app:***@db:port/shop: not a URL');
+    expect(error.message).toBe(
+      'invalid --url postgres://app:***@db:port/shop: not a URL (a bad port, or a character that must be percent-encoded)',
+    );
   });
 });
 

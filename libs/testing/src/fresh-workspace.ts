@@ -9,6 +9,7 @@ import { scratchDir } from './scratch-dir.ts';
 const workspaceRoot = resolve(import.meta.dirname, '../../..');
 /** The packages a user installs, by the folder their build lands in. */
 const PUBLISHED = {
+  '@shopops/postgres': 'dist/libs/postgres',
   '@shopops/migrate': 'dist/libs/migrate',
   '@shopops/backup': 'dist/libs/backup',
   '@shopops/ops': 'dist/tools',
@@ -21,7 +22,7 @@ export function packPublishedPackages(): Promise<Record<PublishedPackage, string
 }
 
 async function buildAndPack(): Promise<Record<PublishedPackage, string>> {
-  const built = await runNx(['run-many', '-t', 'build', '-p', 'ops,migrate,backup']);
+  const built = await runNx(['run-many', '-t', 'build', '-p', 'ops,migrate,backup,postgres']);
   if (built.exitCode !== 0) throw new Error(`building the packages failed:\n${built.all}`);
   const packs = scratchDir('shopops-packs-');
   const tarballs = {} as Record<PublishedPackage, string>;
@@ -65,6 +66,7 @@ export async function createFreshWorkspace(tarballs: Record<PublishedPackage, st
     private: true,
     devDependencies: { nx: nxVersion },
     overrides: {
+      '@shopops/postgres': `file:${tarballs['@shopops/postgres']}`,
       '@shopops/migrate': `file:${tarballs['@shopops/migrate']}`,
       '@shopops/backup': `file:${tarballs['@shopops/backup']}`,
     },

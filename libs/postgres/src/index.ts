@@ -1,0 +1,2 @@
+export { MASK, maskSecrets } from './mask.ts';
+export { EXPECTED_FORM, parsePostgresUrl, PostgresUrlError, type PostgresUrl } from './url.ts';
