@@ -3,7 +3,14 @@ import { resolve } from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startPostgres, startS3Server, type TestPostgres, type TestS3Server } from '@shopops/local-servers';
+import {
+  devApiEnvironment,
+  freePort,
+  startPostgres,
+  startS3Server,
+  type TestPostgres,
+  type TestS3Server,
+} from '@shopops/local-servers';
 import { containerGate, removeContainers, runNx, waitForHealthy } from '@shopops/testing';
 import { launchChromium } from '../../apps/web/e2e/browser.ts';
 import dockerBuildExecutor from '../../tools/executors/docker-build/executor.ts';
@@ -118,18 +125,14 @@ describe.skipIf(gate.skip)('container images on the real engine', () => {
       const port = await freePort();
       base = `http://127.0.0.1:${port}`;
       const values = {
-        ENV: 'dev',
+        ...devApiEnvironment({
+          databaseUrl: await postgres.createDatabase(),
+          s3,
+          apiUrl: base,
+          webUrl: 'http://127.0.0.1:5173',
+        }),
         HOST: '127.0.0.1',
         PORT: String(port),
-        DATABASE_URL: await postgres.createDatabase(),
-        S3_ENDPOINT: s3.endpoint,
-        S3_REGION: s3.region,
-        S3_BUCKET: 'uploads',
-        S3_ACCESS_KEY: s3.accessKeyId,
-        S3_SECRET_KEY: s3.secretAccessKey,
-        JWT_SECRET: 'e2e-images-jwt-secret-with-enough-length',
-        PUBLIC_BASE_URL: base,
-        FRONTEND_URL: 'http://127.0.0.1:5173',
       };
       env = Object.entries(values).flatMap(([k, v]) => ['--env', `${k}=${v}`]);
     }, 120_000);

@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { maskSecrets } from '@shopops/backup';
 import { up } from '@shopops/migrate';
 import { startApi, type RunningApi } from '@shopops/api';
+import { devApiEnvironment } from '@shopops/local-servers';
 import { localDatabase } from './postgres.ts';
 import { localS3 } from './s3.ts';
 import { seedDatabase } from './seed.ts';
@@ -56,19 +57,13 @@ function apiEnvironment(
   s3: { endpoint: string; accessKeyId: string; secretAccessKey: string },
   settings: StackSettings,
 ) {
+  const webUrl = `http://127.0.0.1:${settings.webPort}`;
   return {
-    ENV: 'dev',
+    ...devApiEnvironment({ databaseUrl, s3, apiUrl: `http://127.0.0.1:${settings.apiPort}`, webUrl }),
     LOG_LEVEL: 'warn',
-    S3_ENDPOINT: s3.endpoint,
-    S3_REGION: 'us-east-1',
-    S3_BUCKET: 'uploads',
-    S3_ACCESS_KEY: s3.accessKeyId,
-    S3_SECRET_KEY: s3.secretAccessKey,
+    CORS_ORIGINS: `${webUrl},http://localhost:${settings.webPort}`,
+    // Stable across restarts: a token or sandbox link made for the stack still works after the next start.
     JWT_SECRET: 'local-development-secret-not-for-production',
-    PUBLIC_BASE_URL: `http://127.0.0.1:${settings.apiPort}`,
-    FRONTEND_URL: `http://127.0.0.1:${settings.webPort}`,
-    CORS_ORIGINS: `http://127.0.0.1:${settings.webPort},http://localhost:${settings.webPort}`,
-    PAYMENT_SANDBOX_ENABLED: 'true',
     PAYMENT_SANDBOX_SECRET: 'local-sandbox-secret',
     ...process.env,
     DATABASE_URL: databaseUrl,

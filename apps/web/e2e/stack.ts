@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -10,7 +9,7 @@ import { preview, type PreviewServer } from 'vite';
 // apps/api has no package exports yet; the relative path is its public entry point (src/index.ts).
 import { startApi } from '../../api/src/index.ts';
 import { up } from '@shopops/migrate';
-import { freePort, startPostgres, startS3Server } from '@shopops/local-servers';
+import { devApiEnvironment, freePort, startPostgres, startS3Server } from '@shopops/local-servers';
 
 const webRoot = fileURLToPath(new URL('..', import.meta.url));
 const migrationsDir = fileURLToPath(new URL('../../api/migrations', import.meta.url));
@@ -84,24 +83,12 @@ export async function startStack(): Promise<Stack> {
       host: '127.0.0.1',
       port: apiPort,
       env: {
-        ENV: 'dev',
+        ...devApiEnvironment({ databaseUrl, s3, apiUrl, webUrl }),
         HOST: '127.0.0.1',
         PORT: String(apiPort),
         LOG_LEVEL: 'error',
         MIGRATIONS_DIR: migrationsDir,
-        DATABASE_URL: databaseUrl,
-        S3_ENDPOINT: s3.endpoint,
-        S3_REGION: s3.region,
-        S3_BUCKET: 'uploads',
-        S3_ACCESS_KEY: s3.accessKeyId,
-        S3_SECRET_KEY: s3.secretAccessKey,
-        JWT_SECRET: randomBytes(48).toString('base64'),
-        CORS_ORIGINS: webUrl,
         RATE_LIMITS: 'off',
-        PUBLIC_BASE_URL: apiUrl,
-        FRONTEND_URL: webUrl,
-        PAYMENT_SANDBOX_ENABLED: 'true',
-        PAYMENT_SANDBOX_SECRET: randomBytes(32).toString('hex'),
         FEATURE_PAYMENTS: 'true',
         APP_VERSION: '0.0.0-e2e',
         GIT_COMMIT: 'e2e0000',

@@ -2,7 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '@shopops/config';
 import { up } from '@shopops/migrate';
 import type { DestinationStream } from '@shopops/observability';
-import { startPostgres, startS3Server, type TestPostgres, type TestS3Server } from '@shopops/local-servers';
+import {
+  devApiEnvironment,
+  startPostgres,
+  startS3Server,
+  type TestPostgres,
+  type TestS3Server,
+} from '@shopops/local-servers';
 import { buildApp, DEFAULT_MIGRATIONS_DIR, signAdminToken, type BuildAppOptions } from '../../src/index.ts';
 
 export const BUCKET = 'uploads';
@@ -32,18 +38,17 @@ export async function startTestStack(): Promise<TestStack> {
     },
     env(databaseUrl, overrides = {}) {
       const env: Record<string, string | undefined> = {
-        ENV: 'dev',
-        DATABASE_URL: databaseUrl,
-        S3_ENDPOINT: s3.endpoint,
-        S3_REGION: s3.region,
-        S3_BUCKET: BUCKET,
-        S3_ACCESS_KEY: s3.accessKeyId,
-        S3_SECRET_KEY: s3.secretAccessKey,
+        ...devApiEnvironment({
+          databaseUrl,
+          s3,
+          bucket: BUCKET,
+          apiUrl: 'http://127.0.0.1:8080',
+          webUrl: 'http://127.0.0.1:5173',
+        }),
+        // Tests sign tokens and sandbox webhooks with these, and count on no CORS origin being set.
         JWT_SECRET,
-        PUBLIC_BASE_URL: 'http://127.0.0.1:8080',
-        FRONTEND_URL: 'http://127.0.0.1:5173',
-        PAYMENT_SANDBOX_ENABLED: 'true',
         PAYMENT_SANDBOX_SECRET: SANDBOX_SECRET,
+        CORS_ORIGINS: undefined,
         RATE_LIMITS: 'off',
         LOG_LEVEL: 'info',
         ...overrides,
