@@ -6,7 +6,9 @@
  *   seed: pg_dump | gzip > file, then the file uploaded to the same S3 server
  *   ours: the bundled CLI (`nx run backup:bundle`, plain Node, as a cron container runs it) streaming
  *         to the same S3 server, and to a local directory (against -Z0 -f file); peak RSS of its process
- * and pg_restore -j 2 against -j 1 into empty databases from the same archive.
+ * and pg_restore -j 2 against -j 1 into empty databases from the same archive; on pgbench, our restore into
+ * an existing database (scratch database + swap) against our restore into a new one, with the target's
+ * downtime as a client sees it (a probe connecting every few ms, the longest run of refused sessions).
  *
  *   npx tsx bench/backup.ts           quick: BENCH_SCALE=5 BLOB_ROWS=20000 RUNS=1 npx tsx bench/backup.ts
  */
@@ -194,6 +196,77 @@ async function restoreFigures(name: string, server: TestPostgres, archive: strin
   console.log(`${name.padEnd(14)} restore -j 1 ${secs(j1)}, -j 2 ${secs(j2)}, ratio -j2/-j1 ${(j2 / j1).toFixed(2)}×`);
 }
 
+/** Our restore (the bundle, plain Node) into a new database and over an existing one, medians of RUNS. */
+async function swapFigures(name: string, sourceUrl: string, server: TestPostgres, work: string) {
+  const destination = join(work, 'swap-backups');
+  const env = { PG_BINDIR: server.binDir };
+  await execa(process.execPath, [bundle, 'backup', '--url', sourceUrl, '--destination', destination], { env });
+  const restoreInto = async (url: string) => {
+    const args = ['restore', '--url', url, '--destination', destination, '--keep-previous', '0', '--json'];
+    const start = performance.now();
+    const { stdout } = await execa(process.execPath, [bundle, ...args], { env });
+    return { ms: performance.now() - start, result: JSON.parse(stdout) as { method: string; downtimeMs?: number } };
+  };
+  const times: Record<'new' | 'existing', number[]> = { new: [], existing: [] };
+  const downtimes: { reported: number; probed: number }[] = [];
+  for (let run = 1; run <= runs; run++) {
+    const fresh = new URL(server.url);
+    fresh.pathname = `/swap_new_${run}`;
+    times.new.push((await restoreInto(fresh.toString())).ms);
+    await query(server.url, `drop database swap_new_${run}`);
+
+    const existing = new URL(server.url);
+    existing.pathname = `/swap_existing_${run}`;
+    await restoreInto(existing.toString());
+    const probe = probeSessions(existing.toString());
+    const { ms, result } = await restoreInto(existing.toString());
+    const probed = await probe.stop();
+    if (result.method !== 'swapped') throw new Error(`expected a swapped restore, got ${result.method}`);
+    times.existing.push(ms);
+    downtimes.push({ reported: result.downtimeMs ?? NaN, probed });
+    await query(server.url, `drop database swap_existing_${run}`);
+  }
+  const [fresh, existing] = [median(times.new), median(times.existing)];
+  const worst = downtimes.reduce((a, b) => (b.probed > a.probed ? b : a));
+  console.log(
+    `${name.padEnd(14)} ours restore into a new database ${secs(fresh)}, into an existing one (scratch + swap) ${secs(existing)}, ratio ${(existing / fresh).toFixed(2)}× (goal ≤ 1.10×)`,
+  );
+  console.log(
+    `${name.padEnd(14)} target downtime: reported ${Math.round(worst.reported)} ms, seen by a probe ${Math.round(worst.probed)} ms (worst of ${runs}; goal < 1000 ms)`,
+  );
+}
+
+/**
+ * Connects to `url` and runs `select 1`, back to back; returns the longest stretch during which sessions
+ * were refused (from the first failure to the next success), as an application would see the swap.
+ */
+function probeSessions(url: string) {
+  let running = true;
+  let longest = 0;
+  const loop = (async () => {
+    let failingSince: number | undefined;
+    while (running) {
+      const ok = await query(url, 'select 1').then(
+        () => true,
+        () => false,
+      );
+      const now = performance.now();
+      if (!ok) failingSince ??= now;
+      else if (failingSince !== undefined) {
+        longest = Math.max(longest, now - failingSince);
+        failingSince = undefined;
+      }
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return longest;
+    },
+  };
+}
+
 async function main() {
   const work = mkdtempSync(join(tmpdir(), 'bench-backup-'));
   const built = await runNx(['run', 'backup:bundle']);
@@ -206,6 +279,7 @@ async function main() {
     const pgbenchUrl = await server.createDatabase('pgbench');
     await execa(join(server.binDir, 'pgbench'), ['-i', '-q', '-s', String(scale), pgbenchUrl]);
     await dataset(`pgbench-s${scale}`, pgbenchUrl, server, s3, work);
+    await swapFigures(`pgbench-s${scale}`, pgbenchUrl, server, work);
 
     const blobsUrl = await server.createDatabase('blobs');
     await query(blobsUrl, 'create table blobs (id int primary key, payload bytea)');

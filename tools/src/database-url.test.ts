@@ -37,6 +37,16 @@ describe('resolveDatabaseUrl', () => {
     expect(resolved).toEqual({ url: 'postgres://app:s3cret@staging.internal/shop', source: 'apps/api/.env.staging' });
   });
 
+  it('warns, without echoing it, when the password came on the command line that Nx prints', () => {
+    const resolved = resolve({ url: 'postgres://app:hunter22@127.0.0.1/shop' });
+    expect(resolved.warning).toBe(
+      '--url carries a password, and Nx prints the command line of every task it runs: pass it through DATABASE_URL or the `.env.<env>` file instead',
+    );
+    expect(resolved.warning).not.toContain('hunter22');
+    expect(resolve({ url: 'postgres://app@127.0.0.1/shop' }).warning).toBeUndefined();
+    expect(resolve({}, { DATABASE_URL: 'postgres://app:hunter22@127.0.0.1/shop' }).warning).toBeUndefined();
+  });
+
   it('refuses --url together with --env', () => {
     expect(() => resolve({ url: 'postgres://x@127.0.0.1/x', env: 'staging' })).toThrow(/both --url and --env/);
   });

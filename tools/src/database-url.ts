@@ -16,7 +16,12 @@ export interface ResolvedDatabaseUrl {
   url: string;
   /** Where it came from, for the "using …" line: users must see which database they are about to change. */
   source: string;
+  /** Set when the password came on the command line, which Nx prints in its task header. */
+  warning?: string;
 }
+
+const PASSWORD_ON_COMMAND_LINE =
+  '--url carries a password, and Nx prints the command line of every task it runs: pass it through DATABASE_URL or the `.env.<env>` file instead';
 
 /**
  * The URL from --url (or the target's options), else DATABASE_URL from the environment, else from
@@ -28,7 +33,13 @@ export function resolveDatabaseUrl(sources: DatabaseUrlSources): ResolvedDatabas
   if (sources.url && sources.env) {
     throw new Error('both --url and --env were given; pass only one so it is clear which database is meant');
   }
-  if (sources.url) return { url: sources.url, source: '--url' };
+  if (sources.url) {
+    return {
+      url: sources.url,
+      source: '--url',
+      warning: hasPassword(sources.url) ? PASSWORD_ON_COMMAND_LINE : undefined,
+    };
+  }
   if (!sources.env && environment.DATABASE_URL) return { url: environment.DATABASE_URL, source: 'DATABASE_URL' };
 
   const env = sources.env ?? environment.ENV ?? 'dev';
@@ -40,4 +51,13 @@ export function resolveDatabaseUrl(sources: DatabaseUrlSources): ResolvedDatabas
     `no database URL: ${existsSync(file) ? `${shown} has no DATABASE_URL` : `${shown} does not exist`}; ` +
       'pass --url, export DATABASE_URL, or add DATABASE_URL to that file',
   );
+}
+
+function hasPassword(url: string): boolean {
+  try {
+    return new URL(url).password !== '';
+  } catch {
+    // Not a URL at all: the engine says so, with its own message; a guess here would only add noise.
+    return /:[^:@/]+@/.test(url);
+  }
 }

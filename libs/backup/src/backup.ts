@@ -21,6 +21,8 @@ export interface BackupOptions extends StoreOptions, Reporting {
   globals?: boolean;
   /** Directory of pg_dump, pg_dumpall and pg_restore (default $PG_BINDIR, else PATH). */
   pgBinDir?: string;
+  /** Marks this as the safety backup taken before restoring that backup id: `latest` never picks it. */
+  safetyBefore?: string;
 }
 
 export interface BackupResult {
@@ -87,6 +89,7 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
       archive,
       globals,
       tables,
+      safetyBefore: options.safetyBefore,
     });
     await store.write(manifestName(id), Readable.from([JSON.stringify(manifest, null, 2) + '\n']));
   } catch (error) {

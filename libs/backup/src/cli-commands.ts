@@ -3,7 +3,8 @@ import { listBackups } from './list.ts';
 import type { StoreOptions } from './open-store.ts';
 import { formatBytes, type Reporting } from './progress.ts';
 import { prune } from './prune.ts';
-import { restore } from './restore.ts';
+import { restore, type RestoreResult } from './restore.ts';
+import { summarizeComparison } from './row-counts.ts';
 import type { RetentionPolicy } from './retention.ts';
 import { verify } from './verify.ts';
 import { compression, count, list, positiveInt, required, type Values } from './cli-options.ts';
@@ -52,9 +53,12 @@ export async function run(
         ...store,
         ...reporting,
         url: required(url, '--url or DATABASE_URL'),
+        database: values.database,
         backup: values.backup,
         jobs: positiveInt(values.jobs, '--jobs'),
         confirm: values.confirm,
+        force: values.force,
+        keepPrevious: count(values['keep-previous'], '--keep-previous'),
         safetyBackup: values['safety-backup'],
         safetyBackupCompression: compression(values.compression),
         protectedHosts: list(values['protected-hosts'] ?? env.BACKUP_PROTECTED_HOSTS),
@@ -64,7 +68,7 @@ export async function run(
       });
       return {
         json: result,
-        summary: `restore ok: ${result.id} into ${result.database}, ${result.tables.length} tables match (${(result.durationMs / 1000).toFixed(1)}s)`,
+        summary: `restore ok: ${result.id} into ${result.database} (${describeMethod(result)}), ${summarizeComparison(result.tables).text} (${(result.durationMs / 1000).toFixed(1)}s)`,
         exitCode: 0,
       };
     }
@@ -88,7 +92,7 @@ export async function run(
         for (const b of backups) {
           const detail = b.problem
             ? `!! ${b.problem}`
-            : `${b.startedAt}  ${formatBytes(b.size ?? 0).padStart(10)}  ${b.compression}`;
+            : `${b.startedAt}  ${formatBytes(b.size ?? 0).padStart(10)}  ${b.compression}${b.safetyBefore ? `  (safety backup before restoring ${b.safetyBefore})` : ''}`;
           reporting.log?.(`${b.id}  ${detail}`);
         }
       }
@@ -109,6 +113,12 @@ export async function run(
       };
     }
   }
+}
+
+function describeMethod(result: RestoreResult): string {
+  if (result.method === 'created') return 'created';
+  if (result.method === 'single-transaction') return 'replaced in one transaction';
+  return result.previousDatabase ? `swapped in, previous kept as ${result.previousDatabase}` : 'swapped in';
 }
 
 function storeOptions(values: Values, env: NodeJS.ProcessEnv): StoreOptions {

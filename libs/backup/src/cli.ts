@@ -11,9 +11,12 @@ export const USAGE = `Usage: backup <command> [options]
 Commands:
   backup    dump the database to the destination, with a manifest beside it
             [--compression auto|zstd|pg-default|none] [--globals] [--verify] [--prune]
-  restore   restore a backup into --url (created when missing)
-            [--backup ID|latest] [--jobs N] [--confirm DBNAME] [--safety-backup]
-            [--protected-hosts h1,h2] [--protected-databases d1,d2]
+  restore   restore a backup into --url: created when missing; an existing database is replaced
+            whole (restored beside it, then swapped in) or, for roles without CREATEDB, in one
+            transaction; either way a failure leaves it as it was
+            [--database NAME (on the server of --url)] [--backup ID|latest] [--jobs N]
+            [--keep-previous 1] [--force] [--confirm DBNAME]
+            [--safety-backup] [--protected-hosts h1,h2] [--protected-databases d1,d2]
   verify    checksum, full read and (with --url) a restore drill into a scratch database
             [--backup ID|latest] [--no-drill]
   list      the backups at the destination, newest first (alias: backups)
@@ -32,8 +35,11 @@ Options:
 
 S3 credentials come from $AWS_ACCESS_KEY_ID and $AWS_SECRET_ACCESS_KEY (or the AWS SDK's usual sources).
 Restoring into a target that looks like production ($ENV=prod, $BACKUP_PROTECTED_HOSTS,
-$BACKUP_PROTECTED_DATABASES or the flags) needs --confirm=<database name>.
-Progress and messages go to stderr. Exit codes: 0 done, 1 failed, 2 usage error.`;
+$BACKUP_PROTECTED_DATABASES or the flags) needs --confirm=<database name>. Replacing a database
+that holds tables the backup lacks, or another database's data, needs --force (or --confirm).
+After a swap the replaced database is kept as <db>__before_<time> until the next restore
+(--keep-previous N keeps N, 0 none).
+Progress and messages go to stderr. Exit codes: 0 done, 1 failed, 2 usage error. DEBUG=1 shows stacks.`;
 
 export interface CliIo {
   env?: NodeJS.ProcessEnv;
@@ -51,8 +57,11 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
     renderer.clear();
     stderr.write(`${maskSecrets(line)}\n`);
   };
+  // Messages name the command that failed (`restore: …`); before one is known, the tool.
+  let prefix = 'backup';
   try {
     const { command, values } = parseCommandLine(argv);
+    prefix = command ?? prefix;
     if (!command || values.help) {
       // Asked for, help is the output (stdout, exit 0); a missing command is a usage error (stderr, exit 2).
       (values.help ? stdout : stderr).write(`${USAGE}\n`);
@@ -67,19 +76,21 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
   } catch (error) {
     renderer.clear();
     if (error instanceof UsageError) {
-      say(`backup: ${error.message} (see backup --help)`);
+      say(`${prefix}: ${error.message}`);
+      say('  remedy: see backup --help');
       return 2;
     }
     if (error instanceof BackupError) {
-      say(`backup failed: ${error.message}`);
+      say(`${prefix}: ${error.message}`);
       if (error.remedy) say(`  remedy: ${error.remedy}`);
+      if (env.DEBUG && error.stack) say(error.stack);
       return 1;
     }
     // Not one of ours, so not phrased for users: the message, and the stack only when asked for.
     const detail =
-      error instanceof Error ? (env.BACKUP_DEBUG ? (error.stack ?? error.message) : error.message) : String(error);
-    say(`backup failed unexpectedly: ${detail}`);
-    if (!env.BACKUP_DEBUG) say('  remedy: run again with BACKUP_DEBUG=1 to see where, and report it');
+      error instanceof Error ? (env.DEBUG ? (error.stack ?? error.message) : error.message) : String(error);
+    say(`${prefix}: failed unexpectedly: ${detail}`);
+    if (!env.DEBUG) say('  remedy: run again with DEBUG=1 to see where, and report it');
     return 1;
   }
 }
@@ -89,7 +100,8 @@ function parseCommandLine(argv: string[]): { command?: string; values: Values } 
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError((error as Error).message.split('\n')[0] ?? 'bad command line');
+    // Node's parser appends advice about positionals starting with '-' that misleads more than it helps.
+    throw new UsageError((error as Error).message.split('\n')[0]!.replace(/\. To specify a positional.*$/, ''));
   }
   const [raw, ...rest] = parsed.positionals;
   const command = raw === 'backups' ? 'list' : raw;

@@ -1,32 +1,44 @@
+import type pg from 'pg';
+import { createDatabaseIfMissing } from '@shopops/postgres';
 import { withDatabase, type DatabaseTarget } from './database-url.ts';
 import { BackupError, describeError } from './errors.ts';
-import { withClient } from './postgres-client.ts';
+import { connect } from './postgres-client.ts';
 
-/** Database-level commands go through the server's maintenance database. */
-const maintenance = (target: DatabaseTarget) => withDatabase(target, 'postgres');
+/** The server's maintenance database: only needed to create a database when the target does not exist yet. */
+export const MAINTENANCE_DATABASE = 'postgres';
 
-export async function databaseExists(target: DatabaseTarget): Promise<boolean> {
-  return withClient(maintenance(target), async (client) => {
-    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [target.database]);
-    return (rowCount ?? 0) > 0;
-  });
+/**
+ * Creates an empty database (from template0, so any dump restores into it) through `client`, a session
+ * on any database of the same server.
+ */
+export async function createEmptyDatabase(client: pg.ClientBase, name: string, tablespace?: string): Promise<void> {
+  try {
+    await createDatabaseIfMissing(client, name, { template: 'template0', tablespace });
+  } catch (error) {
+    throw new BackupError(`cannot create database ${name}: ${describeError(error)}`, {
+      remedy: 'create it yourself or use a role with CREATEDB',
+      cause: error,
+    });
+  }
 }
 
-export async function createDatabase(target: DatabaseTarget): Promise<void> {
-  await withClient(maintenance(target), async (client) => {
-    try {
-      await client.query(`create database ${client.escapeIdentifier(target.database)}`);
-    } catch (error) {
-      throw new BackupError(`cannot create database ${target.database} on ${target.host}: ${describeError(error)}`, {
-        remedy: 'create it yourself or use a role with CREATEDB',
-        cause: error,
-      });
-    }
+/** Creates the target through the maintenance database, saying why that database is needed. */
+export async function createTargetDatabase(target: DatabaseTarget, log?: (line: string) => void): Promise<void> {
+  log?.(`${target.database} does not exist: creating it through the maintenance database ${MAINTENANCE_DATABASE}`);
+  const client = await connect(withDatabase(target, MAINTENANCE_DATABASE)).catch((error: BackupError) => {
+    throw new BackupError(
+      `${target.database} does not exist, and creating it needs a session on the maintenance database: ${error.message}`,
+      { remedy: `create ${target.database} yourself, or grant CONNECT on ${MAINTENANCE_DATABASE}`, cause: error },
+    );
   });
+  try {
+    await createEmptyDatabase(client, target.database);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
-export async function dropDatabase(target: DatabaseTarget): Promise<void> {
-  await withClient(maintenance(target), async (client) => {
-    await client.query(`drop database if exists ${client.escapeIdentifier(target.database)} with (force)`);
-  });
+/** Drops a database through `client`; `force` ends sessions still connected to it. */
+export async function dropDatabase(client: pg.ClientBase, name: string, force = false): Promise<void> {
+  await client.query(`drop database if exists ${client.escapeIdentifier(name)}${force ? ' with (force)' : ''}`);
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { withDatabase, type DatabaseTarget } from './database-url.ts';
-import { createDatabase, dropDatabase } from './database-admin.ts';
+import { createEmptyDatabase, dropDatabase } from './database-admin.ts';
 import type { Manifest } from './manifest.ts';
 import { restoreArchive } from './pg-restore.ts';
 import { withClient } from './postgres-client.ts';
@@ -13,7 +13,10 @@ export interface DrillResult {
   ok: boolean;
 }
 
-/** Restores into a scratch database on the server, compares row counts with the manifest, always drops it. */
+/**
+ * Restores into a scratch database beside the one the URL names (through a session on it, so no
+ * maintenance database is needed), compares row counts with the manifest, and always drops it.
+ */
 export async function restoreDrill(
   server: DatabaseTarget,
   manifest: Manifest,
@@ -21,13 +24,13 @@ export async function restoreDrill(
   options: { jobs: number; pgBinDir?: string },
 ): Promise<DrillResult> {
   const scratch = withDatabase(server, `backup_drill_${randomBytes(4).toString('hex')}`);
-  await createDatabase(scratch);
+  await withClient(server, (client) => createEmptyDatabase(client, scratch.database));
   try {
-    await restoreArchive(scratch, archivePath, options.jobs, options.pgBinDir);
+    await restoreArchive(scratch, archivePath, { jobs: options.jobs, pgBinDir: options.pgBinDir });
     const actual = await withClient(scratch, countRows);
     const tables = compareRowCounts(manifest.tables, actual);
     return { database: scratch.database, tables, ok: tables.every((t) => t.ok) };
   } finally {
-    await dropDatabase(scratch);
+    await withClient(server, (client) => dropDatabase(client, scratch.database, true));
   }
 }

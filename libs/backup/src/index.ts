@@ -1,6 +1,6 @@
 export { backup, type BackupOptions, type BackupResult } from './backup.ts';
 export { verify, type VerifyOptions, type VerifyResult } from './verify.ts';
-export { restore, type RestoreOptions, type RestoreResult } from './restore.ts';
+export { restore, type RestoreOptions, type RestoreResult, type RestoreMethod } from './restore.ts';
 export { listBackups, type ListedBackup } from './list.ts';
 export { prune, type PruneOptions, type PruneResult } from './prune.ts';
 export {

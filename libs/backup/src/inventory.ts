@@ -25,8 +25,7 @@ export async function inventory(store: BackupStore): Promise<BackupEntry[]> {
       if (!files.some((f) => f.name === manifestName(id))) return { id, files, problem: 'no manifest (incomplete)' };
       try {
         const manifest = await readManifest(store, id);
-        const archive = files.find((f) => f.name === manifest.archive.name);
-        return archive ? { id, files, manifest } : { id, files, manifest, problem: 'archive missing' };
+        return { id, files, manifest, problem: archiveProblem(manifest, files) };
       } catch (error) {
         return { id, files, problem: `manifest unreadable: ${describeError(error)}` };
       }
@@ -35,18 +34,41 @@ export async function inventory(store: BackupStore): Promise<BackupEntry[]> {
   return entries.sort((a, b) => sortKey(b).localeCompare(sortKey(a)));
 }
 
+/** What the stored archive's size says (a truncated upload, a replaced file); the checksum is verify's job. */
+function archiveProblem(manifest: Manifest, files: StoredFile[]): string | undefined {
+  const archive = files.find((f) => f.name === manifest.archive.name);
+  if (!archive) return 'archive missing (incomplete)';
+  if (archive.size !== manifest.archive.size) {
+    return `archive is ${archive.size} bytes, the manifest says ${manifest.archive.size} (incomplete: truncated or replaced)`;
+  }
+  return undefined;
+}
+
 function sortKey(entry: BackupEntry): string {
   return entry.manifest?.startedAt ?? entry.id;
 }
 
-/** `latest` (the newest complete backup) or an id / file name; returns the manifest. */
-export async function resolveBackup(store: BackupStore, ref = 'latest'): Promise<Manifest> {
+/**
+ * `latest` (the newest complete backup, never a restore's safety backup: that is the target's old state,
+ * not what anyone asked to restore) or an id / file name; returns the manifest.
+ */
+export async function resolveBackup(
+  store: BackupStore,
+  ref = 'latest',
+  log?: (line: string) => void,
+): Promise<Manifest> {
   if (ref !== 'latest') return readManifest(store, normalizeBackupRef(ref));
-  const newest = (await inventory(store)).find((entry) => entry.manifest && !entry.problem);
+  const entries = (await inventory(store)).filter((entry) => !entry.manifest?.safetyBefore);
+  const newest = entries.find((entry) => entry.manifest && !entry.problem);
   if (!newest?.manifest) {
-    throw new BackupError(`no complete backup in ${store.location}`, {
-      remedy: 'check --destination (and the S3 options), or run a backup first',
-    });
+    const broken = entries[0];
+    throw new BackupError(
+      `no complete backup in ${store.location}${broken ? ` (the newest, ${broken.id}: ${broken.problem})` : ''}`,
+      { remedy: 'check --destination (and the S3 options), or run a backup first' },
+    );
   }
+  const skipped = entries.slice(0, entries.indexOf(newest));
+  // Not an error (the newest complete backup is what `latest` means), but never a silent substitution.
+  skipped.forEach((entry) => log?.(`skipping ${entry.id}, newer but not usable: ${entry.problem}`));
   return newest.manifest;
 }

@@ -19,6 +19,8 @@ export const manifestSchema = z.object({
   globals: fileSummary.optional(),
   /** Exact row count of every user table, counted in the snapshot pg_dump read. */
   tables: z.record(z.string(), z.number().int().nonnegative()),
+  /** Set on the safety backup a restore took of its target: the id of the backup being restored. */
+  safetyBefore: z.string().optional(),
 });
 
 export type Manifest = z.infer<typeof manifestSchema>;

@@ -1,22 +1,19 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { connect as openSession, PostgresConnectError } from '@shopops/postgres';
 import { connectionString, type DatabaseTarget } from './database-url.ts';
-import { BackupError, describeError } from './errors.ts';
+import { BackupError } from './errors.ts';
 import { maskSecrets } from './mask.ts';
 
+const SESSION = { applicationName: 'backup' };
+
+/** One session named `backup`; a failure to connect becomes a BackupError whose cause keeps the SQLSTATE. */
 export async function connect(target: DatabaseTarget): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: connectionString(target) });
-  // A dropped connection must fail the pending query, not crash the process.
-  client.on('error', () => undefined);
   try {
-    await client.connect();
+    return await openSession(connectionString(target), SESSION);
   } catch (error) {
-    await client.end().catch(() => undefined);
-    throw new BackupError(maskSecrets(`cannot connect to ${target.display}: ${describeError(error)}`), {
-      remedy: 'check the URL, that the server is running and that the credentials are right',
-      cause: error,
-    });
+    if (!(error instanceof PostgresConnectError)) throw error;
+    throw new BackupError(maskSecrets(error.message), { remedy: error.remedy, cause: error });
   }
-  return client;
 }
 
 export async function withClient<T>(target: DatabaseTarget, work: (client: pg.Client) => Promise<T>): Promise<T> {

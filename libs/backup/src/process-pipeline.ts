@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { PassThrough, type Readable } from 'node:stream';
 import { BackupError, describeError } from './errors.ts';
 import { maskSecrets } from './mask.ts';
+import { summarizeStderr } from './stderr-summary.ts';
 import { spawnProgram, type ProgramFailure, type SpawnedProgram } from './spawn-program.ts';
 
 export interface PipelineCommand {
@@ -130,7 +131,7 @@ function processFailure(command: PipelineCommand | undefined, error: unknown): B
     });
   }
   const stderr = typeof failed.stderr === 'string' ? failed.stderr.trim() : '';
-  const lastLine = stderr.split('\n').filter(Boolean).slice(-2).join(' / ');
+  const lastLine = summarizeStderr(stderr);
   const how = failed.signal ? `was killed by ${failed.signal}` : `failed (exit ${failed.exitCode ?? '?'})`;
   return new BackupError(maskSecrets(`${label} ${how}${lastLine ? `: ${lastLine}` : ''}`), {
     remedy: command?.remedy,

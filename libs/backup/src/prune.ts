@@ -16,7 +16,7 @@ export interface PruneResult {
   keep: { id: string; reasons: string[] }[];
   /** Deleted with apply, else what would be deleted. */
   remove: { id: string; reason: string; files: string[] }[];
-  /** Never deleted: no readable manifest (interrupted runs, damaged or foreign files). */
+  /** Never deleted: no usable manifest (interrupted runs, damaged or foreign files) and safety backups. */
   untouched: { id: string; reason: string }[];
 }
 
@@ -27,11 +27,11 @@ export interface PruneResult {
 export async function prune(options: PruneOptions): Promise<PruneResult> {
   const store = openStore(options);
   const entries = await inventory(store);
-  const dated = entries.filter((e) => e.manifest).map((e) => ({ ...e, time: new Date(e.manifest?.startedAt ?? 0) }));
+  // Only usable scheduled backups take part: a safety backup must not stand in for a day's backup.
+  const usable = (e: BackupEntry) => e.manifest && !e.problem && !e.manifest.safetyBefore;
+  const dated = entries.filter(usable).map((e) => ({ ...e, time: new Date(e.manifest?.startedAt ?? 0) }));
   const decision = selectForDeletion(dated, options.policy, options.now);
-  const untouched = entries
-    .filter((e) => !e.manifest)
-    .map((e) => ({ id: e.id, reason: `${e.problem ?? 'no manifest'}; never deleted by prune` }));
+  const untouched = entries.filter((e) => !usable(e)).map((e) => ({ id: e.id, reason: untouchedReason(e) }));
   const verb = options.apply ? 'delete' : 'would delete';
   for (const { backup, reasons } of decision.keep) options.log?.(`keep   ${backup.id}  (${reasons.join(', ')})`);
   for (const { id, reason } of untouched) options.log?.(`leave  ${id}  (${reason})`);
@@ -48,6 +48,13 @@ export async function prune(options: PruneOptions): Promise<PruneResult> {
     remove,
     untouched,
   };
+}
+
+function untouchedReason(entry: BackupEntry): string {
+  if (entry.manifest?.safetyBefore && !entry.problem) {
+    return `safety backup taken before restoring ${entry.manifest.safetyBefore}; prune leaves it, delete it when no longer needed`;
+  }
+  return `${entry.problem ?? 'no manifest'}; never deleted by prune`;
 }
 
 /** The manifest goes last: an interrupted prune leaves a manifest that the next prune still recognises. */

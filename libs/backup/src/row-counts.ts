@@ -2,7 +2,7 @@ import type pg from 'pg';
 
 // Tables whose data pg_dump writes: ordinary tables (partitions included) outside system schemas,
 // not owned by an extension (pg_dump leaves those to CREATE EXTENSION).
-const USER_TABLES = `
+export const USER_TABLES = `
   select n.nspname as schema, c.relname as name
   from pg_class c join pg_namespace n on n.oid = c.relnamespace
   where c.relkind = 'r'
@@ -51,4 +51,14 @@ export function formatComparison(rows: TableComparison[]): string[] {
         `${r.table.padEnd(width)}  ${show(r.expected).padStart(12)}  ${show(r.actual).padStart(12)}  ${r.ok ? 'ok' : 'MISMATCH'}`,
     ),
   ];
+}
+
+/** "12 tables match" or "10 tables match, 2 do not (a 5→4, b -→3)": both counts, always. */
+export function summarizeComparison(rows: TableComparison[]): { ok: boolean; text: string } {
+  const bad = rows.filter((r) => !r.ok);
+  const show = (n: number | undefined) => (n === undefined ? '-' : String(n));
+  const matching = `${rows.length - bad.length} ${rows.length - bad.length === 1 ? 'table matches' : 'tables match'}`;
+  if (bad.length === 0) return { ok: true, text: matching };
+  const list = bad.map((r) => `${r.table} ${show(r.expected)}→${show(r.actual)}`).join(', ');
+  return { ok: false, text: `${matching}, ${bad.length} ${bad.length === 1 ? 'does' : 'do'} not (${list})` };
 }

@@ -32,7 +32,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
   const started = Date.now();
   const store = openStore(options);
   const server = options.url ? parseDatabaseUrl(options.url) : undefined;
-  const manifest = await resolveBackup(store, options.backup);
+  const manifest = await resolveBackup(store, options.backup, options.log);
   const location = store.describe(manifest.archive.name);
   options.log?.(`verifying ${location}`);
   const archive = await materializeArchive(store, manifest, options.onProgress);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { startPostgres, startS3Server, type TestPostgres, type TestS3Server } from '@shopops/local-servers';
@@ -57,7 +57,8 @@ describe('backup CLI', () => {
     target.pathname = '/shop_copy';
     const restored = await run(['restore', '--destination', dir, '--url', target.toString(), '--jobs', '2']);
     expect(restored.exitCode).toBe(0);
-    expect(restored.stderr).toMatch(/^restore ok: db_shop_\d{8}_\d{4} into shop_copy, 3 tables match/m);
+    expect(restored.stderr).toMatch(/^shop_copy does not exist yet; restoring db_shop_\d{8}_\d{4} \(database shop\)$/m);
+    expect(restored.stderr).toMatch(/^restore ok: db_shop_\d{8}_\d{4} into shop_copy \(created\), 3 tables match/m);
     expect(await query(target.toString(), 'select count(*)::int as n from sales.orders')).toEqual([{ n: 2000 }]);
   });
 
@@ -71,9 +72,7 @@ describe('backup CLI', () => {
     });
     expect(refused.exitCode).toBe(1);
     expect(refused.stderr.trim().split('\n')).toEqual([
-      expect.stringMatching(
-        /^backup failed: refusing to restore into .*orders_live: .*database orders_live is protected/,
-      ),
+      expect.stringMatching(/^restore: refusing to restore into .*orders_live: .*database orders_live is protected/),
       '  remedy: pass --confirm=orders_live if you really mean to overwrite it',
     ]);
     expect(await query(target, 'select count(*)::int as n from canary')).toEqual([{ n: 1 }]);
@@ -88,10 +87,21 @@ describe('backup CLI', () => {
     const dir = tempDir();
     expect((await run(['backup', '--destination', dir, '--compression', 'none'])).exitCode).toBe(0);
     const archive = readdirSync(dir).find((name) => name.endsWith('.dump'))!;
-    writeFileSync(join(dir, archive), 'not a dump');
+    const original = readFileSync(join(dir, archive));
+    writeFileSync(join(dir, archive), Buffer.alloc(original.length, 'x'));
     const verified = await run(['verify', '--destination', dir]);
     expect(verified.exitCode).toBe(1);
-    expect(verified.stderr).toContain(`backup failed: checksum mismatch for ${join(dir, archive)}`);
+    expect(verified.stderr).toContain(`verify: checksum mismatch for ${join(dir, archive)}`);
+    writeFileSync(join(dir, archive), 'not a dump');
+    const listed = await run(['list', '--destination', dir]);
+    expect(listed.stderr).toMatch(
+      new RegExp(
+        `!! archive is 10 bytes, the manifest says ${original.length} \\(incomplete: truncated or replaced\\)`,
+      ),
+    );
+    expect(listed.stderr).toMatch(/^0 complete backups, 1 incomplete$/m);
+    const latest = await run(['verify', '--destination', dir]);
+    expect(latest.stderr).toMatch(/^verify: no complete backup in .* \(the newest, db_shop_\S+: archive is 10 bytes/m);
   });
 
   it('prunes only with --apply, after saying what it would delete', async () => {
@@ -121,7 +131,10 @@ describe('backup CLI', () => {
   it('exits 2 on usage errors, naming the option', async () => {
     const unknown = await run(['backup', '--destinaton', '/tmp/x']);
     expect(unknown.exitCode).toBe(2);
-    expect(unknown.stderr).toMatch(/^backup: Unknown option '--destinaton'.*\(see backup --help\)$/);
+    expect(unknown.stderr.trim().split('\n')).toEqual([
+      "backup: Unknown option '--destinaton'",
+      '  remedy: see backup --help',
+    ]);
     const misplaced = await run(['list', '--apply']);
     expect(misplaced.exitCode).toBe(2);
     expect(misplaced.stderr).toContain('option --apply does not apply to list');
@@ -143,7 +156,7 @@ describe('backup CLI', () => {
     ]);
     expect(unreachable.exitCode).toBe(1);
     expect(unreachable.stderr).not.toContain('hunter22');
-    expect(unreachable.stderr).toMatch(/backup failed: .*127\.0\.0\.1:1/);
+    expect(unreachable.stderr).toMatch(/^backup: cannot connect to 127\.0\.0\.1:1\/shop: connection refused$/m);
     const malformed = await run(['backup', '--url', 'postgres://app:hunter22@[bad/shop']);
     expect(malformed.exitCode).toBe(1);
     expect(malformed.stderr).not.toContain('hunter22');

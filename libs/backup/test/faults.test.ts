@@ -153,7 +153,7 @@ describe('backup faults', () => {
     expect(result.exitCode).toBe(1);
     const lines = result.stderr.split('\n').filter((line) => line.startsWith('backup'));
     expect(lines).toEqual([
-      expect.stringMatching(new RegExp(`^backup failed: cannot write ${join(dir, 'db_shop_')}.*EACCES`)),
+      expect.stringMatching(new RegExp(`^backup: cannot write ${join(dir, 'db_shop_')}.*EACCES`)),
     ]);
     expect(result.stderr).toContain('remedy: choose a writable directory');
     expect(readdirSync(dir)).toEqual([]);

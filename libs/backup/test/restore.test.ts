@@ -59,12 +59,18 @@ describe('verify and restore', () => {
     });
   }
 
-  it('restores over an existing database after a safety backup of it', async () => {
+  it('restores over another database’s data with --force after a safety backup of it', async () => {
     const dir = tempDir();
     await backup({ url: source, destination: dir, pgBinDir: pg.binDir });
     const target = await pg.createDatabase();
     await seedShop(target, 10);
-    const result = await restore({ url: target, destination: dir, safetyBackup: true, pgBinDir: pg.binDir });
+    const result = await restore({
+      url: target,
+      destination: dir,
+      safetyBackup: true,
+      force: true,
+      pgBinDir: pg.binDir,
+    });
     expect(result.safetyBackup).toMatch(/db_test_.*\.dump/);
     expect(await query(target, 'select count(*)::int as n from sales.orders')).toEqual([{ n: 2000 }]);
     expect((await listBackups({ destination: dir })).length).toBe(2);

@@ -4,8 +4,30 @@ import { backupRef, jobs, locationOptions } from '../../src/backup/options.ts';
 export const schema = z
   .object({
     ...locationOptions,
+    database: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Restore into this database on the server of the URL (from DATABASE_URL or `.env.<env>`), so no password goes on the command line.',
+      )
+      .meta({ examples: ['shop_restored'] }),
     backup: backupRef,
     jobs,
+    keepPrevious: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(1)
+      .describe(
+        'Replaced databases to keep after a swap, as `<db>__before_<time>`, the one just replaced included; older ones are dropped. 0 keeps none.',
+      ),
+    force: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Replace a target that holds tables the backup does not have, or data of another database (its name differs from the backup’s).',
+      ),
     confirm: z
       .string()
       .optional()
@@ -30,11 +52,12 @@ export const schema = z
   .meta({
     title: 'Restore',
     description:
-      'Restores a backup (by id or `latest`, local or S3) into the database of the URL, creating it when missing: the checksum is checked before anything is touched, then `pg_restore --clean --if-exists --no-owner -j N`, then every table’s row count is compared with the manifest. A production-looking target needs `--confirm=<database>`.',
+      'Restores a backup (by id or `latest`, local or S3) so that the target is always either what it was or the backup: the checksum is checked before anything is touched; a missing target is created and restored with `pg_restore -j N`; an existing one is restored into a scratch database beside it, checked, and swapped in (the replaced database kept as `<db>__before_<time>`); a role without CREATEDB restores in one transaction that rolls back on any failure. Every table’s row count must match the manifest. A production-looking target needs `--confirm=<database>`, one holding other data `--force`.',
     examples: [
-      'nx run ops:restore --url postgres://app@127.0.0.1:5432/shop_copy',
+      'nx run ops:restore --database shop_copy',
       'nx run ops:restore --backup db_shop_20261123_0300 --jobs 4 --safety-backup',
       'nx run ops:restore --env prod --confirm shop',
+      'nx run ops:restore --database shop_restored --keep-previous 0',
     ],
   });
 

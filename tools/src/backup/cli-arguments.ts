@@ -12,6 +12,9 @@ export type CommandOptions = Partial<LocationOptions> &
     backup?: string;
     jobs?: number;
     confirm?: string;
+    database?: string;
+    keepPrevious?: number;
+    force?: boolean;
     safetyBackup?: boolean;
     protectedHosts?: string[];
     protectedDatabases?: string[];
@@ -25,6 +28,7 @@ const FLAGS = {
   prune: '--prune',
   safetyBackup: '--safety-backup',
   apply: '--apply',
+  force: '--force',
   s3ForcePathStyle: '--s3-force-path-style',
   json: '--json',
 } as const;
@@ -38,6 +42,8 @@ const VALUES = {
   backup: '--backup',
   jobs: '--jobs',
   confirm: '--confirm',
+  database: '--database',
+  keepPrevious: '--keep-previous',
   keepDaily: '--keep-daily',
   keepWeekly: '--keep-weekly',
   keepMonthly: '--keep-monthly',

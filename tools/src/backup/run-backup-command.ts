@@ -47,7 +47,12 @@ function databaseUrl(options: CommandOptions, context: ExecutorContext, target: 
   const projectName = options.envProject ?? context.projectName!;
   const project = context.projectsConfigurations.projects[projectName];
   if (!project) throw new Error(`--envProject: no project named '${projectName}' in this workspace`);
-  const { url, source } = resolveDatabaseUrl({ ...options, projectRoot: project.root, workspaceRoot: context.root });
+  const { url, source, warning } = resolveDatabaseUrl({
+    ...options,
+    projectRoot: project.root,
+    workspaceRoot: context.root,
+  });
+  if (warning) console.error(`${target}: warning: ${warning}`);
   // Which database is about to be read or overwritten must never be a guess, and never show the password.
   console.error(maskSecrets(`${target}: database ${url} (from ${source})`));
   return url;
