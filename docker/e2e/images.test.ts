@@ -67,6 +67,15 @@ async function buildImage(project: 'api' | 'web'): Promise<ImageRecord> {
   return JSON.parse(readFileSync(resolve(workspaceRoot, outputFile.replace('{projectName}', project)), 'utf8'));
 }
 
+/** What the running image must answer about itself: its OCI labels, as docker-build recorded them. */
+function buildIdentity(record: ImageRecord): { version: string; commit: string; buildTime: string } {
+  return {
+    version: record.labels['org.opencontainers.image.version']!,
+    commit: record.labels['org.opencontainers.image.revision']!,
+    buildTime: record.labels['org.opencontainers.image.created']!,
+  };
+}
+
 const docker = (...args: string[]) => execa('docker', args, { reject: false, all: true });
 // The images' own HEALTHCHECK commands, polled every second instead of every 10 s.
 const fastHealth = ['--health-interval', '1s'];
@@ -172,6 +181,12 @@ describe.skipIf(gate.skip)('container images on the real engine', () => {
       expect(status.exitCode, status.all).toBe(0);
     });
 
+    it('says which build it is: GET /version answers the version, commit and build time image.json records', async () => {
+      const response = await fetch(`${base}/version`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual(buildIdentity(api));
+    });
+
     it('has an init as PID 1 that hands SIGTERM to the API, which exits cleanly', async () => {
       expect((await docker('exec', container, 'cat', '/proc/1/comm')).stdout.trim()).toBe('tini');
       const stop = await docker('stop', '--time', '20', container);
@@ -238,6 +253,16 @@ describe.skipIf(gate.skip)('container images on the real engine', () => {
       expect(missing.status).toBe(404);
       const health = await fetch(`${url}/healthz`);
       expect([health.status, await health.text()]).toEqual([200, 'ok\n']);
+    });
+
+    it('says which build it is: /version.json next to index.html, never cached, matches image.json', async () => {
+      const url = await startWeb();
+      const response = await fetch(`${url}/version.json`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toContain('application/json');
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      expect(response.headers.get('x-frame-options')).toBe('DENY');
+      expect(await response.json()).toEqual(buildIdentity(web));
     });
 
     it('takes the security headers from the environment at container start', async () => {

@@ -76,6 +76,15 @@ describe('docker-build executor: exact command lines (fake docker/podman on PATH
     '--label',
     'org.opencontainers.image.source=https://github.com/acme/shop',
   ];
+  /** The same version, commit and time as the labels, so the running app can say which build it is. */
+  const identity = (version: string) => [
+    '--build-arg',
+    `APP_VERSION=${version}`,
+    '--build-arg',
+    `GIT_COMMIT=${sha}`,
+    '--build-arg',
+    `BUILD_TIME=${created}`,
+  ];
   const builds = () => fake.calls().filter((c) => c.includes('build'));
   /** The temporary iidfile and metadata paths differ per run: compare them by shape. */
   const normalized = (call: string[]) =>
@@ -99,6 +108,7 @@ describe('docker-build executor: exact command lines (fake docker/podman on PATH
         '--tag',
         'api:latest',
         ...labels('main'),
+        ...identity('main'),
         '--iidfile',
         '<iid>',
         '--load',
@@ -152,6 +162,7 @@ describe('docker-build executor: exact command lines (fake docker/podman on PATH
         'com.example.team=shop',
         '--build-arg',
         'NODE_IMAGE=mirror.internal/node:22-bookworm-slim',
+        ...identity('1.4.2'),
         '--target',
         'build',
         '--platform',
@@ -211,6 +222,7 @@ describe('docker-build executor: exact command lines (fake docker/podman on PATH
         ...labels(`sha-${short}`),
         '--build-arg',
         'A=1',
+        ...identity(`sha-${short}`),
         '--network',
         'host',
         '--iidfile',
@@ -240,6 +252,7 @@ describe('docker-build executor: exact command lines (fake docker/podman on PATH
         join(root, 'apps/api/Dockerfile'),
         ...['main', `sha-${short}`, 'rc', 'latest'].flatMap((t) => ['--tag', `api:${t}`]),
         ...labels('main'),
+        ...identity('main'),
         '--platform',
         'linux/arm64',
         '--secret',
@@ -271,11 +284,34 @@ describe('docker-build executor: exact command lines (fake docker/podman on PATH
     });
     expect(stderr()).toMatch(
       new RegExp(
-        `^docker build --file \\S+/apps/api/Dockerfile --tag api:main .* --label 'note=it'\\\\''s' --iidfile \\S+ ${root}$`,
+        `^docker build --file \\S+/apps/api/Dockerfile --tag api:main .* --label 'note=it'\\\\''s' --build-arg APP_VERSION=main --build-arg GIT_COMMIT=${sha} --build-arg BUILD_TIME=${created} --iidfile \\S+ ${root}$`,
       ),
     );
     expect(fake.calls()).toEqual([]);
     expect(existsSync(join(root, 'dist'))).toBe(false);
+  });
+
+  it('the build identity follows the labels: a version label given as an option reaches APP_VERSION too', async () => {
+    const version = '2026.11.23-hotfix';
+    const options = { engine: 'docker' as const, labels: { 'org.opencontainers.image.version': version } };
+    expect(await dockerBuildExecutor(options, context)).toEqual({ success: true });
+    const [build] = builds();
+    expect(build).toContain(`org.opencontainers.image.version=${version}`);
+    expect(build!.join(' ')).toContain(identity(version).join(' '));
+    expect(record().labels).toMatchObject({
+      'org.opencontainers.image.version': version,
+      'org.opencontainers.image.revision': sha,
+      'org.opencontainers.image.created': created,
+    });
+  });
+
+  it('refuses APP_VERSION, GIT_COMMIT or BUILD_TIME as build args: the labels are the one place they come from', async () => {
+    const options = { buildArgs: { APP_VERSION: '9.9.9', GIT_COMMIT: 'abc' } };
+    expect(await dockerBuildExecutor(options, context)).toEqual({ success: false });
+    expect(stderr()).toBe(
+      "docker-build: buildArgs APP_VERSION, GIT_COMMIT are set by docker-build from the image's labels; to change the version, tag a release (vX.Y.Z) or set labels.org.opencontainers.image.version",
+    );
+    expect(fake.calls()).toEqual([]);
   });
 
   it('fails on policy findings before calling the engine, naming file, line and rule; a waiver lets it through', async () => {

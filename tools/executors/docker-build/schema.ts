@@ -44,7 +44,9 @@ export const schema = z
       .describe('Labels added to the OCI labels (title, source, revision, version, created).'),
     buildArgs: keyValues
       .default({})
-      .describe('Build arguments, e.g. the base images NODE_IMAGE / NGINX_IMAGE of a mirror.')
+      .describe(
+        'Build arguments, e.g. the base images NODE_IMAGE / NGINX_IMAGE of a mirror. APP_VERSION, GIT_COMMIT and BUILD_TIME are always passed, from the version, revision and created labels, so the image can say which build it is (GET /version, /version.json); they cannot be set here.',
+      )
       .meta({ examples: [{ NODE_IMAGE: 'registry.internal/node:22-bookworm-slim' }] }),
     target: z.string().optional().describe('Build this stage instead of the final one.'),
     platforms: z
@@ -90,7 +92,7 @@ export const schema = z
   .meta({
     title: 'Docker build',
     description:
-      'Builds a project’s image with docker buildx, plain docker build or podman. Checks the Dockerfile policy first (non-root USER, HEALTHCHECK, no secret-looking ENV/ARG, pinned base images, a .dockerignore excluding .git and .env*); tags like docker/metadata-action (sha-<short>, branch, semver from a vX.Y.Z git tag, latest on the default branch, raw tags); sets the OCI labels; writes the reference and digest to dist/<project>/image.json, the target’s cacheable output. Inferred as `docker-build` for every project with a Dockerfile.',
+      'Builds a project’s image with docker buildx, plain docker build or podman. Checks the Dockerfile policy first (non-root USER, HEALTHCHECK, no secret-looking ENV/ARG, pinned base images, a .dockerignore excluding .git and .env*); tags like docker/metadata-action (sha-<short>, branch, semver from a vX.Y.Z git tag, latest on the default branch, raw tags); sets the OCI labels and passes the same version, commit and build time as the build arguments APP_VERSION, GIT_COMMIT and BUILD_TIME; writes the reference and digest to dist/<project>/image.json, the target’s cacheable output. Inferred as `docker-build` for every project with a Dockerfile.',
     examples: [
       'nx run api:docker-build',
       'nx run api:docker-build --dry-run',

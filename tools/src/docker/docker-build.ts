@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { execa } from 'execa';
 import { buildCommands, shellQuote, type BuildSecret, type Command, type Engine } from './build-command.ts';
+import { buildIdentityArgs, refuseIdentityOverrides } from './build-identity.ts';
 import { checkDockerfilePolicy, type PolicyRule } from './dockerfile-policy.ts';
 import { detectEngine } from './engine.ts';
 import { readGitState } from './git-state.ts';
@@ -56,6 +57,7 @@ export async function dockerBuild(request: DockerBuildRequest): Promise<ImageRec
   const shown = (path: string) => relative(workspaceRoot, path) || '.';
   if (!existsSync(dockerfile)) throw new Error(`${shown(dockerfile)} does not exist (option dockerfile)`);
   if (!existsSync(context)) throw new Error(`build context ${shown(context)} does not exist (option context)`);
+  refuseIdentityOverrides(request.buildArgs);
 
   // <Dockerfile>.dockerignore is BuildKit-only; <context>/.dockerignore is what every engine reads.
   const ignoreFile = [join(context, '.dockerignore')].find((f) => existsSync(f));
@@ -93,6 +95,7 @@ export async function dockerBuild(request: DockerBuildRequest): Promise<ImageRec
     created: request.now ?? new Date(),
     extra: request.labels,
   });
+  const buildArgs = { ...request.buildArgs, ...buildIdentityArgs(labels) };
   const engine = request.engine === 'auto' ? await detectEngine() : request.engine;
   const scratch = mkdtempSync(join(tmpdir(), 'docker-build-'));
   try {
@@ -101,7 +104,7 @@ export async function dockerBuild(request: DockerBuildRequest): Promise<ImageRec
       context,
       references,
       labels,
-      buildArgs: request.buildArgs,
+      buildArgs,
       target: request.target,
       platforms: request.platforms,
       cacheFrom: request.cacheFrom,
