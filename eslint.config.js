@@ -10,13 +10,17 @@ import jsoncParser from 'jsonc-eslint-parser';
 // does for .ts files).
 // What is published (the plugin and the engines) imports only engines and packages its own package.json
 // declares: never an app, the local servers or test-only code. Their tests may use anything.
-const publishedSources = ['tools/{src,executors,generators}/**/*.ts', 'libs/{migrate,backup,postgres}/src/**/*.ts'];
+const publishedSources = [
+  'tools/{src,executors,generators}/**/*.ts',
+  'libs/{migrate,backup,postgres,smoke}/src/**/*.ts',
+];
 const testOnly = ['**/*.test.ts', '**/testing/**', 'tools/executors/docker-build/fake-engine.ts'];
 const publishedManifests = [
   'tools/package.json',
   'libs/migrate/package.json',
   'libs/backup/package.json',
   'libs/postgres/package.json',
+  'libs/smoke/package.json',
 ];
 
 const webFiles = ['apps/web/**/*.vue', 'apps/web/**/*.ts'];

@@ -7,14 +7,16 @@ import { nxEnv, runNx } from './nx-cli.ts';
 import { scratchDir } from './scratch-dir.ts';
 
 const workspaceRoot = resolve(import.meta.dirname, '../../..');
-/** The packages a user installs, by the folder their build lands in. */
+/** The packages a user installs: the Nx project that builds each, and the folder its build lands in. */
 const PUBLISHED = {
-  '@shopops/postgres': 'dist/libs/postgres',
-  '@shopops/migrate': 'dist/libs/migrate',
-  '@shopops/backup': 'dist/libs/backup',
-  '@shopops/ops': 'dist/tools',
+  '@shopops/postgres': { project: 'postgres', folder: 'dist/libs/postgres' },
+  '@shopops/migrate': { project: 'migrate', folder: 'dist/libs/migrate' },
+  '@shopops/backup': { project: 'backup', folder: 'dist/libs/backup' },
+  '@shopops/smoke': { project: 'smoke', folder: 'dist/libs/smoke' },
+  '@shopops/ops': { project: 'ops', folder: 'dist/tools' },
 };
 export type PublishedPackage = keyof typeof PUBLISHED;
+const published = Object.entries(PUBLISHED) as [PublishedPackage, (typeof PUBLISHED)[PublishedPackage]][];
 
 /** Builds the published packages (`nx run-many -t build`) and `npm pack`s them: name → tarball path. */
 export function packPublishedPackages(): Promise<Record<PublishedPackage, string>> {
@@ -22,11 +24,11 @@ export function packPublishedPackages(): Promise<Record<PublishedPackage, string
 }
 
 async function buildAndPack(): Promise<Record<PublishedPackage, string>> {
-  const built = await runNx(['run-many', '-t', 'build', '-p', 'ops,migrate,backup,postgres']);
+  const built = await runNx(['run-many', '-t', 'build', '-p', published.map(([, { project }]) => project).join(',')]);
   if (built.exitCode !== 0) throw new Error(`building the packages failed:\n${built.all}`);
   const packs = scratchDir('shopops-packs-');
   const tarballs = {} as Record<PublishedPackage, string>;
-  for (const [name, folder] of Object.entries(PUBLISHED) as [PublishedPackage, string][]) {
+  for (const [name, { folder }] of published) {
     const { stdout } = await execa('npm', [
       'pack',
       join(workspaceRoot, folder),
@@ -65,11 +67,10 @@ export async function createFreshWorkspace(tarballs: Record<PublishedPackage, st
     version: '0.0.0',
     private: true,
     devDependencies: { nx: nxVersion },
-    overrides: {
-      '@shopops/postgres': `file:${tarballs['@shopops/postgres']}`,
-      '@shopops/migrate': `file:${tarballs['@shopops/migrate']}`,
-      '@shopops/backup': `file:${tarballs['@shopops/backup']}`,
-    },
+    // Every package but the plugin, which the test installs itself (`nx add`).
+    overrides: Object.fromEntries(
+      published.filter(([name]) => name !== '@shopops/ops').map(([name]) => [name, `file:${tarballs[name]}`]),
+    ),
   };
   writeFileSync(join(root, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   writeFileSync(join(root, 'nx.json'), '{ "$schema": "./node_modules/nx/schemas/nx-schema.json" }\n');

@@ -115,6 +115,44 @@ describe('createNodes: docker-build', () => {
   });
 });
 
+describe('createNodes: smoke', () => {
+  it('infers one uncached smoke target per project with a smoke file in its root, nowhere else', async () => {
+    const root = workspace({
+      'apps/api/project.json': '{"name":"api"}',
+      'apps/web/package.json': '{"name":"web"}',
+    });
+    const files = [
+      'apps/api/smoke.yaml',
+      'apps/api/smoke.json',
+      'apps/web/smoke.json',
+      'stray/smoke.yaml',
+      'apps/api/docs/smoke.yaml',
+    ];
+    const results = await infer(root, files);
+    expect(results.filter(([, r]) => r.projects).map(([file]) => file)).toEqual([
+      'apps/api/smoke.yaml',
+      'apps/web/smoke.json',
+    ]);
+    expect(targetsOf(results[0]![1])).toEqual({
+      smoke: {
+        executor: '@shopops/ops:smoke',
+        cache: false,
+        metadata: {
+          description: expect.stringMatching(/smoke checks/),
+          technologies: ['http'],
+          help: { command: 'npx nx run api:smoke --help', example: { args: ['--url', 'http://127.0.0.1:8080'] } },
+        },
+      },
+    });
+  });
+
+  it('takes the target name from smokeTargetName', async () => {
+    const root = workspace({ 'apps/web/project.json': '{"name":"web"}' });
+    const results = await infer(root, ['apps/web/smoke.yaml'], { smokeTargetName: 'smoke-check' });
+    expect(Object.keys(targetsOf(results[0]![1]))).toEqual(['smoke-check']);
+  });
+});
+
 describe('createNodes: options', () => {
   it('names every bad option and nx.json, without a stack trace of the plugin', async () => {
     const root = workspace({});

@@ -8,19 +8,22 @@ import {
 } from '@nx/devkit';
 import { normalizePluginOptions, type NormalizedPluginOptions, type OpsPluginOptions } from './options.ts';
 import { declaredProject } from './project-root.ts';
-import { backupTargets, dockerBuildTarget, inputNames, migrateTarget } from './targets.ts';
+import { backupTargets, dockerBuildTarget, inputNames, migrateTarget, smokeTarget } from './targets.ts';
 
 const MIGRATIONS = '**/migrations/*.sql';
 const DOCKERFILES = '**/Dockerfile';
+const SMOKE_FILES = '**/smoke.{yaml,yml,json}';
+const isSmokeFile = (file: string) => /^smoke\.(ya?ml|json)$/.test(basename(file));
 
 /**
  * Infers `migrate` (and the backup targets) for every project with a migrations/ folder of .sql files,
- * and `docker-build` for every project with a Dockerfile, so neither needs a line of project.json.
+ * `docker-build` for every project with a Dockerfile and `smoke` for every project with a smoke.yaml
+ * (or smoke.json) in its root, so none of them needs a line of project.json.
  * Each file is handled on its own (createNodesFromFiles): one broken project reports its own error
  * and the rest of the graph still builds.
  */
 export const createNodes: CreateNodes<OpsPluginOptions> = [
-  `{${MIGRATIONS},${DOCKERFILES}}`,
+  `{${MIGRATIONS},${DOCKERFILES},${SMOKE_FILES}}`,
   async (files, rawOptions, context) => {
     const options = normalizePluginOptions(rawOptions);
     const firstFiles = firstFilePerProjectAndKind(files);
@@ -32,6 +35,13 @@ export const createNodes: CreateNodes<OpsPluginOptions> = [
 export const createNodesV2 = createNodes;
 
 function inferFrom(file: string, options: NormalizedPluginOptions, context: CreateNodesContext): CreateNodesResult {
+  if (isSmokeFile(file)) {
+    const project = declaredProject(file, context.workspaceRoot, 1);
+    if (!project) return {};
+    return {
+      projects: { [project.root]: { targets: { [options.smokeTargetName]: smokeTarget(project.name, options) } } },
+    };
+  }
   const isDockerfile = basename(file) === 'Dockerfile';
   const project = declaredProject(file, context.workspaceRoot, isDockerfile ? 1 : 2);
   if (!project) return {};
@@ -54,7 +64,9 @@ function inferFrom(file: string, options: NormalizedPluginOptions, context: Crea
 function firstFilePerProjectAndKind(files: readonly string[]): string[] {
   const seen = new Set<string>();
   return files.filter((file) => {
-    const key = basename(file) === 'Dockerfile' ? file : file.slice(0, file.lastIndexOf('/'));
+    // One smoke target per project, whether it has smoke.yaml, smoke.json or both.
+    const folder = file.slice(0, file.lastIndexOf('/'));
+    const key = basename(file) === 'Dockerfile' ? file : isSmokeFile(file) ? `${folder}/smoke` : folder;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -18,6 +18,9 @@ export const pluginOptionsSchema = z
       .describe(
         'Extra inputs of every docker-build target: files the Dockerfiles read from outside the project, such as a shared build script (`{workspaceRoot}/docker/**/*`).',
       ),
+    smokeTargetName: targetName
+      .default('smoke')
+      .describe('Name of the target inferred from a smoke.yaml (or smoke.json) in a project root.'),
     backupTargets: z
       .boolean()
       .default(true)

@@ -107,3 +107,16 @@ export function backupTargets(
     ]),
   );
 }
+
+export function smokeTarget(projectName: string, options: NormalizedPluginOptions): TargetConfiguration {
+  return {
+    executor: '@shopops/ops:smoke',
+    // Checks a live deployment: the answer changes with every deploy, never with the inputs.
+    cache: false,
+    metadata: {
+      description: 'Run the smoke checks of smoke.yaml against a deployment (--url) and say which build answered',
+      technologies: ['http'],
+      help: helpFor(projectName, options.smokeTargetName, ['--url', 'http://127.0.0.1:8080']),
+    },
+  };
+}

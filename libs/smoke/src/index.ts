@@ -1,0 +1,12 @@
+export { main as runCli, type CliIo } from './cli.ts';
+export { FLAGS, parseCommandLine, usage } from './cli-options.ts';
+export { EXIT, SmokeInputError, SmokeInputErrors, type SmokeErrorDetails } from './errors.ts';
+export { expectedBuild, sameCommit, type ExpectedBuild } from './expected-build.ts';
+export { loadSmokeFile, parseSmokeFile, type LoadedFile } from './file/load.ts';
+export { smokeFileSchema, PRESET_NAMES, type Check, type SmokeFile, type PresetName } from './file/schema.ts';
+export { smokeOptionsSchema, type ResolvedSmokeOptions, type SmokeOptions } from './options.ts';
+export { junitXml } from './reports/junit.ts';
+export { jsonReport } from './reports/write.ts';
+export type { AnsweredBuild, CheckResult, CheckStatus } from './run-check.ts';
+export { runSmoke, type RunIo, type SmokeResult } from './run-smoke.ts';
+export { errorText, resultText } from './reports/console.ts';
