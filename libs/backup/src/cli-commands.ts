@@ -1,5 +1,6 @@
 import { backup } from './backup.ts';
 import { listBackups } from './list.ts';
+import { pushMetrics, updateMetricsFile, type BackupMetricValues } from './metrics.ts';
 import type { StoreOptions } from './open-store.ts';
 import { formatBytes, type Reporting } from './progress.ts';
 import { prune } from './prune.ts';
@@ -41,6 +42,12 @@ export async function run(
       const pruned = values.prune
         ? await prune({ ...store, log: reporting.log, policy: policy(values), apply: true })
         : undefined;
+      await reportMetrics(values, result.manifest.database, {
+        backup_last_success_timestamp_seconds: Date.parse(result.manifest.finishedAt) / 1000,
+        backup_last_duration_seconds: result.durationMs / 1000,
+        backup_last_size_bytes: result.manifest.archive.size,
+        ...(verified?.drill && { backup_last_verified_timestamp_seconds: Date.now() / 1000 }),
+      });
       const extra = [verified && 'verified', pruned && `pruned ${pruned.remove.length}`].filter(Boolean).join(', ');
       return {
         json: { backup: result, verify: verified, prune: pruned },
@@ -81,6 +88,9 @@ export async function run(
         jobs: positiveInt(values.jobs, '--jobs'),
         pgBinDir,
       });
+      if (result.drill) {
+        await reportMetrics(values, result.database, { backup_last_verified_timestamp_seconds: Date.now() / 1000 });
+      }
       const drill = result.drill
         ? `restore drill ok (${result.drill.tables.length} tables)`
         : 'no restore drill (no --url)';
@@ -113,6 +123,12 @@ export async function run(
       };
     }
   }
+}
+
+/** After a successful run only: a failed one leaves the timestamps to age, which is what the alerts watch. */
+async function reportMetrics(values: Values, database: string, metrics: BackupMetricValues): Promise<void> {
+  if (values['metrics-file']) await updateMetricsFile(values['metrics-file'], database, metrics);
+  if (values['pushgateway-url']) await pushMetrics(values['pushgateway-url'], database, metrics);
 }
 
 function describeMethod(result: RestoreResult): string {

@@ -31,6 +31,8 @@ export const OPTIONS = {
   'keep-yearly': { type: 'string' },
   'keep-last': { type: 'string' },
   apply: { type: 'boolean' },
+  'metrics-file': { type: 'string' },
+  'pushgateway-url': { type: 'string' },
 } as const;
 
 export type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -45,9 +47,10 @@ export const COMMON: Option[] = [
   'pg-bin-dir',
   'json',
 ];
+const METRICS: Option[] = ['metrics-file', 'pushgateway-url'];
 const KEEP: Option[] = ['keep-daily', 'keep-weekly', 'keep-monthly', 'keep-yearly', 'keep-last'];
 export const COMMAND_OPTIONS: Record<string, Option[]> = {
-  backup: ['compression', 'globals', 'verify', 'prune', ...KEEP],
+  backup: ['compression', 'globals', 'verify', 'prune', ...KEEP, ...METRICS],
   restore: [
     'backup',
     'database',
@@ -60,7 +63,7 @@ export const COMMAND_OPTIONS: Record<string, Option[]> = {
     'protected-databases',
     'compression',
   ],
-  verify: ['backup', 'jobs', 'no-drill'],
+  verify: ['backup', 'jobs', 'no-drill', ...METRICS],
   list: [],
   prune: ['apply', ...KEEP],
 };

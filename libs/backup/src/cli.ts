@@ -11,6 +11,7 @@ export const USAGE = `Usage: backup <command> [options]
 Commands:
   backup    dump the database to the destination, with a manifest beside it
             [--compression auto|zstd|pg-default|none] [--globals] [--verify] [--prune]
+            [--metrics-file FILE] [--pushgateway-url URL]  (gauges for monitoring, after success)
   restore   restore a backup into --url: created when missing; an existing database is replaced
             whole (restored beside it, then swapped in) or, for roles without CREATEDB, in one
             transaction; either way a failure leaves it as it was
@@ -18,7 +19,7 @@ Commands:
             [--keep-previous 1] [--force] [--confirm DBNAME]
             [--safety-backup] [--protected-hosts h1,h2] [--protected-databases d1,d2]
   verify    checksum, full read and (with --url) a restore drill into a scratch database
-            [--backup ID|latest] [--no-drill]
+            [--backup ID|latest] [--no-drill] [--metrics-file FILE] [--pushgateway-url URL]
   list      the backups at the destination, newest first (alias: backups)
   prune     apply the retention policy; only reports unless --apply
             [--keep-daily 7] [--keep-weekly 4] [--keep-monthly 3] [--keep-yearly 0] [--keep-last 0] [--apply]

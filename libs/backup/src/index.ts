@@ -21,3 +21,4 @@ export type { ProtectionPolicy } from './protection.ts';
 export type { DrillResult } from './drill.ts';
 export type { TableComparison } from './row-counts.ts';
 export type { Progress, ProgressListener, LogListener, Reporting } from './progress.ts';
+export { BACKUP_METRICS, type BackupMetricName } from './metrics.ts';

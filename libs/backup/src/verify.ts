@@ -20,6 +20,8 @@ export interface VerifyOptions extends StoreOptions, Reporting {
 
 export interface VerifyResult {
   id: string;
+  /** The database the backup is of. */
+  database: string;
   location: string;
   checksum: 'ok';
   fullRead: 'ok';
@@ -62,7 +64,15 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
     }
     const durationMs = Date.now() - started;
     options.log?.(`verified ${manifest.id} in ${formatDuration(durationMs)}`);
-    return { id: manifest.id, location, checksum: 'ok', fullRead: 'ok', drill, durationMs };
+    return {
+      id: manifest.id,
+      database: manifest.database,
+      location,
+      checksum: 'ok',
+      fullRead: 'ok',
+      drill,
+      durationMs,
+    };
   } finally {
     await archive.cleanup();
   }
