@@ -1,3 +1,4 @@
+/* global fetch */
 // The lower bound for bench/smoke.ts: the api preset's four checks as plain fetch calls, plain JS
 // (no build step, no tsx), no file, no validation, no reports. Usage: node bench/smoke-fetch.mjs <base url>
 const base = process.argv[2];

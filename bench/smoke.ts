@@ -43,7 +43,7 @@ try {
     'fetch script': ['node', here('smoke-fetch.mjs'), api.url],
   } as const;
   const times: Record<string, number[]> = Object.fromEntries(Object.keys(runs).map((name) => [name, []]));
-  for (const [name, [command, ...args]] of Object.entries(runs)) await execa(command, args); // warm-up
+  for (const [command, ...args] of Object.values(runs)) await execa(command, args); // warm-up
   for (let round = 0; round < rounds; round++) {
     for (const [name, [command, ...args]] of Object.entries(runs)) {
       const started = performance.now();
