@@ -1,297 +1,195 @@
-import { join } from 'node:path';
-import { EXPECTED_FORM } from '@shopops/postgres';
 import { parseArgs } from 'node:util';
-import { MigrateError } from './errors.ts';
-import { readMigrations } from './files.ts';
-import { formatFinding, lintMigrations } from './lint/index.ts';
-import { newMigration } from './new-migration.ts';
-import { resolveRunOptions, type RunOptions } from './options.ts';
-import { down, dryRun, redo, status, up } from './runner.ts';
-import { dumpSchema } from './schema-dump.ts';
-import { maskSecrets, parseDatabaseUrl } from './url.ts';
-import { verify } from './verify.ts';
+import { z } from 'zod';
+import {
+  migrateCommands,
+  migrateOptionsSchema,
+  type MigrateCommand,
+  type MigrateOption,
+  type MigrateOptionsInput,
+} from './option-schema.ts';
+import { describeError, kebab, runMigrateCommand, UsageError, type MigrateIo } from './run-command.ts';
 
-export const USAGE = `Usage: migrate [command] [args] [options]
-
-Commands:
-  up [version]              apply pending migrations, up to and including version (the default command)
-  down [--steps N]          revert the N newest migrations (default 1)
-  redo                      revert the newest migration and apply it again
-  status [--exit-code]      list applied, pending, drifted and missing migrations;
-                            with --exit-code, exit 3 when any is pending, drifted or missing
-  dry-run [version]         print the SQL up would run; writes nothing
-  dump-schema [--file F]    write the schema and applied versions to F (default <dir>/../schema.sql)
-  verify                    on a scratch database: up, down to zero, up; the two schemas must match
-  lint [--strict]           check migrations for unsafe changes; --strict makes warnings errors
-  new <name>                create <dir>/<YYYYMMDDHHMMSS>_<name>.sql
-  help                      show this help
-
-Options:
-  --url URL                      database URL (default: $DATABASE_URL)
-  --dir DIR                      migrations folder (default: $MIGRATIONS_DIR, else ./migrations)
-  --table NAME                   history table (default: public.schema_migrations)
-  --lock-timeout MS              how long to wait for another runner (default: 60000)
-  --statement-lock-timeout DUR   Postgres lock_timeout for migration statements (default: 5s)
-  --lock-retries N               retries of a migration that hit lock_timeout (default: 3)
-  --allow-drift                  run although applied files changed
-  --allow-out-of-order           apply pending files older than the newest applied one
-  --json                         print the result as one JSON document
-  -h, --help                     show this help
-
-Progress goes to stderr, results to stdout.
-Exit codes: 0 done, 1 failed, 2 usage error, 3 status --exit-code found work to do.`;
-
-const OPTIONS = {
-  url: { type: 'string' },
-  dir: { type: 'string' },
-  table: { type: 'string' },
-  'lock-timeout': { type: 'string' },
-  'statement-lock-timeout': { type: 'string' },
-  'lock-retries': { type: 'string' },
-  'allow-drift': { type: 'boolean' },
-  'allow-out-of-order': { type: 'boolean' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-  steps: { type: 'string' },
-  'exit-code': { type: 'boolean' },
-  file: { type: 'string' },
-  strict: { type: 'boolean' },
-} as const;
-
-type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
-
-interface Invocation {
-  values: Values;
-  args: string[];
-  /** From --url, else DATABASE_URL (empty counts as unset). */
-  url: string | undefined;
-  dir: string;
-  print: (result: unknown, lines: string[]) => void;
-  log: (line: string) => void;
-}
-
+/** What each command takes beyond the options every database command takes. */
 interface CommandSpec {
-  /** Positional arguments: how many at least and at most. */
-  args: [number, number];
+  /** The positional argument, as `--help` shows it, and the option it fills. */
+  argument?: { shown: string; option: 'to' | 'name'; required: boolean };
   /** Options only this command takes. */
-  options: (keyof typeof OPTIONS)[];
-  run: (invocation: Invocation) => Promise<number>;
+  options: MigrateOption[];
+  summary: string;
 }
 
-/** A mistake in the command line: exit code 2. */
-class UsageError extends MigrateError {}
+const COMMANDS: Record<MigrateCommand, CommandSpec> = {
+  up: {
+    argument: { shown: '[version]', option: 'to', required: false },
+    options: [],
+    summary: 'apply pending migrations, up to and including version (the default command)',
+  },
+  down: { options: ['steps'], summary: 'revert the N newest migrations (--steps, default 1)' },
+  redo: { options: [], summary: 'revert the newest migration and apply it again' },
+  status: {
+    options: ['exitCode'],
+    summary: 'applied, pending, drifted, missing and dirty migrations; --exit-code: exit 3 if any is not applied',
+  },
+  'dry-run': {
+    argument: { shown: '[version]', option: 'to', required: false },
+    options: [],
+    summary: 'print the SQL up would run and how each file runs; writes nothing',
+  },
+  'dump-schema': { options: ['file'], summary: 'write the schema and applied versions to --file' },
+  verify: { options: [], summary: 'on a scratch database: up, down to zero, up; the two schemas must match' },
+  lint: { options: ['strict'], summary: 'check migrations for unsafe changes; --strict makes warnings errors' },
+  new: {
+    argument: { shown: '<name>', option: 'name', required: true },
+    options: [],
+    summary: 'create <dir>/<YYYYMMDDHHMMSS>_<name>.sql',
+  },
+  force: {
+    argument: { shown: '<version>', option: 'to', required: true },
+    options: [],
+    summary: 'record the database as at version (that file applied, none above it) and clear the dirty mark',
+  },
+  baseline: {
+    argument: { shown: '<version>', option: 'to', required: true },
+    options: [],
+    summary: 'mark a database that has the schema but no history as migrated up to version',
+  },
+};
 
-const COMMANDS: Record<string, CommandSpec> = {
-  up: { args: [0, 1], options: [], run: runUp },
-  down: { args: [0, 0], options: ['steps'], run: runDown },
-  redo: { args: [0, 0], options: [], run: runRedo },
-  status: { args: [0, 0], options: ['exit-code'], run: runStatus },
-  'dry-run': { args: [0, 1], options: [], run: runDryRun },
-  'dump-schema': { args: [0, 0], options: ['file'], run: runDumpSchema },
-  verify: { args: [0, 0], options: [], run: runVerify },
-  lint: { args: [0, 0], options: ['strict'], run: runLint },
-  new: { args: [1, 1], options: [], run: runNew },
+// Positional arguments are not flags; the rest of the schema is, in kebab-case.
+const POSITIONAL = new Set<MigrateOption>(['to', 'name']);
+const FLAGS = (Object.keys(migrateOptionsSchema.shape) as MigrateOption[]).filter((key) => !POSITIONAL.has(key));
+const COMMAND_ONLY = new Set(Object.values(COMMANDS).flatMap((c) => c.options));
+
+type Kind = 'boolean' | 'number' | 'string';
+
+function kindOf(key: MigrateOption): Kind {
+  let schema: z.ZodType = migrateOptionsSchema.shape[key];
+  while (schema instanceof z.ZodDefault || schema instanceof z.ZodOptional) schema = schema.unwrap() as z.ZodType;
+  return schema instanceof z.ZodBoolean ? 'boolean' : schema instanceof z.ZodNumber ? 'number' : 'string';
+}
+
+const PARSE_OPTIONS = {
+  ...Object.fromEntries(
+    FLAGS.map((key) => [kebab(key), { type: kindOf(key) === 'boolean' ? 'boolean' : 'string' } as const]),
+  ),
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>;
+
+export const USAGE = usage();
+
+function usage(): string {
+  const commands = Object.entries(COMMANDS).map(([name, spec]) =>
+    row(`${name}${spec.argument ? ` ${spec.argument.shown}` : ''}`, spec.summary, 26),
+  );
+  const options = FLAGS.map((key) => {
+    const schema = migrateOptionsSchema.shape[key];
+    const value = { boolean: '', number: ' N', string: ' VALUE' }[kindOf(key)];
+    const fallback = schema.safeParse(undefined);
+    const shownDefault =
+      fallback.success && fallback.data !== undefined && kindOf(key) !== 'boolean'
+        ? ` (default: ${String(fallback.data)})`
+        : '';
+    return row(`--${kebab(key)}${value}`, `${schema.description ?? ''}${shownDefault}`, 30);
+  });
+  return [
+    'Usage: migrate [command] [argument] [options]',
+    '',
+    'Commands:',
+    ...commands,
+    row('help', 'show this help', 26),
+    '',
+    'Options:',
+    ...options,
+    row('-h, --help', 'show this help', 30),
+    '',
+    'Results go to stdout, progress and errors to stderr; DEBUG=1 adds stacks to errors.',
+    'Exit codes: 0 done, 1 failed, 2 usage error, 3 status --exit-code found work to do (or a dirty database).',
+  ].join('\n');
+}
+
+function row(left: string, right: string, width: number): string {
+  return `  ${left.padEnd(width)} ${right}`;
+}
+
+const processIo: MigrateIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
 };
 
 /** Runs the CLI and returns the exit code; never throws. */
-export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function main(argv: string[], io: MigrateIo = processIo): Promise<number> {
+  const env = io.env ?? process.env;
   try {
     const { values, positionals } = parseCommandLine(argv);
     const [name = 'up', ...args] = positionals;
     if (values.help || name === 'help') {
-      process.stdout.write(`${USAGE}\n`);
+      io.stdout(`${USAGE}\n`);
       return 0;
     }
-    const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-    if (!command) throw new UsageError(`unknown command ${name} (see migrate --help)`);
-    checkCommandLine(name, command, values, args);
-    return await command.run(invocation(values, args, env));
+    if (!(migrateCommands as readonly string[]).includes(name)) {
+      throw new UsageError(`unknown command ${name}`, { remedy: 'see migrate --help' });
+    }
+    const command = name as MigrateCommand;
+    const options = toOptions(command, values, args, env);
+    const urlSource = values.url === undefined ? 'DATABASE_URL' : '--url';
+    return (await runMigrateCommand(command, options, { ...io, env, urlSource })).exitCode;
   } catch (error) {
-    process.stderr.write(`${maskSecrets(describeError(error, env), urlIn(argv) ?? env.DATABASE_URL)}\n`);
+    io.stderr(`${describeError(error, env)}\n`);
     return error instanceof UsageError ? 2 : 1;
   }
 }
 
+type Values = Record<string, string | boolean | undefined>;
+
 function parseCommandLine(argv: string[]): { values: Values; positionals: string[] } {
   try {
-    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    return parseArgs({ args: argv, options: PARSE_OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
     const { code, message } = error as { code?: string; message: string };
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      throw new UsageError(`unknown option ${/'([^']+)'/.exec(message)?.[1] ?? message} (see migrate --help)`);
-    }
-    throw new UsageError(`${message.charAt(0).toLowerCase()}${message.slice(1)} (see migrate --help)`);
+    const what =
+      code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
+        ? `unknown option ${/'([^']+)'/.exec(message)?.[1] ?? message}`
+        : `${message.charAt(0).toLowerCase()}${message.slice(1)}`;
+    throw new UsageError(what, { remedy: 'see migrate --help' });
   }
 }
 
-function checkCommandLine(name: string, command: CommandSpec, values: Values, args: string[]): void {
-  const [min, max] = command.args;
-  if (args.length < min || args.length > max)
-    throw new UsageError(`wrong number of arguments for ${name} (see migrate --help)`);
-  const commandOptions = Object.values(COMMANDS).flatMap((c) => c.options);
-  const misplaced = commandOptions.find((option) => values[option] !== undefined && !command.options.includes(option));
-  if (misplaced) throw new UsageError(`--${misplaced} does not apply to ${name} (see migrate --help)`);
-}
-
-function invocation(values: Values, args: string[], env: NodeJS.ProcessEnv): Invocation {
-  const url = values.url ?? (env.DATABASE_URL || undefined);
-  const mask = (text: string) => maskSecrets(text, url);
-  return {
-    values,
-    args,
-    url,
-    dir: values.dir ?? (env.MIGRATIONS_DIR || 'migrations'),
-    print: (result, lines) =>
-      process.stdout.write(
-        mask(values.json ? `${JSON.stringify(result, null, 2)}\n` : lines.map((l) => `${l}\n`).join('')),
-      ),
-    log: (line) => process.stderr.write(`${mask(line)}\n`),
-  };
-}
-
-/** Options of every command that talks to the database, validated before anything connects. */
-function runOptions({ values, url, dir, log }: Invocation): RunOptions {
-  if (!url)
-    throw new UsageError('no database URL', {
-      remedy: `pass --url ${EXPECTED_FORM} or set DATABASE_URL`,
+/** The command line as typed options; numbers are checked here, everything else by the schema. */
+function toOptions(
+  command: MigrateCommand,
+  values: Values,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): MigrateOptionsInput {
+  const spec = COMMANDS[command];
+  const maxArgs = spec.argument ? 1 : 0;
+  if (args.length > maxArgs || (spec.argument?.required && args.length === 0)) {
+    throw new UsageError(`wrong number of arguments for ${command}`, {
+      remedy: `migrate ${command}${spec.argument ? ` ${spec.argument.shown}` : ''} (see migrate --help)`,
     });
-  const options: RunOptions = {
-    url,
-    dir,
-    table: values.table,
-    lockTimeoutMs: integerOption(values['lock-timeout'], '--lock-timeout'),
-    statementLockTimeout: values['statement-lock-timeout'],
-    lockRetries: integerOption(values['lock-retries'], '--lock-retries'),
-    allowDrift: values['allow-drift'],
-    allowOutOfOrder: values['allow-out-of-order'],
-    log,
-  };
-  try {
-    parseDatabaseUrl(url, values.url === undefined ? 'DATABASE_URL' : '--url');
-    resolveRunOptions(options);
-  } catch (error) {
-    const { message, remedy } = error as MigrateError;
-    throw new UsageError(message, { remedy });
   }
-  return options;
+  const options: Record<string, unknown> = {};
+  for (const key of FLAGS) {
+    const value = values[kebab(key)];
+    if (value === undefined) continue;
+    if (COMMAND_ONLY.has(key) && !spec.options.includes(key)) {
+      throw new UsageError(`--${kebab(key)} does not apply to ${command}`, { remedy: 'see migrate --help' });
+    }
+    options[key] = kindOf(key) === 'number' ? wholeNumber(String(value), key) : value;
+  }
+  if (spec.argument && args[0] !== undefined) options[spec.argument.option] = args[0];
+  // An empty variable counts as unset, as a shell's `VAR= migrate …` means.
+  options.url ??= env.DATABASE_URL || undefined;
+  options.dir ??= env.MIGRATIONS_DIR || undefined;
+  return options as MigrateOptionsInput;
 }
 
-function integerOption(value: string | undefined, option: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value))
-    throw new UsageError(`invalid ${option} ${JSON.stringify(value)}`, { remedy: 'expected a whole number, e.g. 3' });
+function wholeNumber(value: string, key: MigrateOption): number {
+  if (!/^\d+$/.test(value)) {
+    throw new UsageError(`invalid --${kebab(key)} ${JSON.stringify(value)}`, {
+      remedy: 'expected a whole number, e.g. 3',
+    });
+  }
   return Number(value);
-}
-
-async function runUp(inv: Invocation): Promise<number> {
-  const result = await up({ ...runOptions(inv), target: inv.args[0] });
-  inv.print(result, [
-    result.applied.length > 0
-      ? `applied ${count(result.applied.length, 'migration')}`
-      : 'nothing to apply: the database is up to date',
-  ]);
-  return 0;
-}
-
-async function runDown(inv: Invocation): Promise<number> {
-  const result = await down({ ...runOptions(inv), steps: integerOption(inv.values.steps, '--steps') });
-  inv.print(result, [`reverted ${count(result.reverted.length, 'migration')}`]);
-  return 0;
-}
-
-async function runRedo(inv: Invocation): Promise<number> {
-  const result = await redo(runOptions(inv));
-  inv.print(result, [`redid ${result.applied.version}_${result.applied.name}`]);
-  return 0;
-}
-
-async function runStatus(inv: Invocation): Promise<number> {
-  const result = await status(runOptions(inv));
-  const drifted = new Set(result.drifted.map((entry) => entry.version));
-  inv.print(result, [
-    ...result.applied.map((e) =>
-      `${drifted.has(e.version) ? 'drifted' : 'applied'}  ${e.version}_${e.name ?? ''}  ${e.appliedAt?.toISOString() ?? ''}`.trimEnd(),
-    ),
-    ...result.pending.map((e) => `pending  ${e.version}_${e.name}`),
-    ...result.missing.map((e) => `missing  ${e.version}  (in the history table, no file)`),
-    `${result.applied.length} applied, ${result.pending.length} pending, ${result.drifted.length} drifted, ${result.missing.length} missing`,
-  ]);
-  const outOfSync = result.pending.length + result.drifted.length + result.missing.length > 0;
-  return inv.values['exit-code'] && outOfSync ? 3 : 0;
-}
-
-async function runDryRun(inv: Invocation): Promise<number> {
-  const result = await dryRun({ ...runOptions(inv), target: inv.args[0] });
-  const lines = result.migrations.flatMap((m) => [
-    `-- ${m.file}${m.transaction ? '' : ' (transaction:false: statement by statement, outside a transaction)'}`,
-    m.sql.trim(),
-    '',
-  ]);
-  inv.print(result, lines.length > 0 ? lines : ['-- nothing to apply: the database is up to date']);
-  return 0;
-}
-
-async function runDumpSchema(inv: Invocation): Promise<number> {
-  const options = runOptions(inv);
-  const result = await dumpSchema({ ...options, file: inv.values.file ?? join(inv.dir, '..', 'schema.sql') });
-  inv.print(result, [`wrote ${result.file} (${count(result.versions.length, 'applied version')})`]);
-  return 0;
-}
-
-async function runVerify(inv: Invocation): Promise<number> {
-  const result = await verify(runOptions(inv));
-  inv.print(
-    result,
-    result.ok
-      ? [`verify ok: down and up again reproduce the schema of ${count(result.migrations, 'migration')}`]
-      : result.diff,
-  );
-  if (result.ok) return 0;
-  if (result.diff.length > 0) {
-    inv.log(
-      `migrate: verify failed: the schema after down + up differs from the schema after up (${count(result.diff.length, 'line')})`,
-    );
-    inv.log('  make each down section undo exactly what its up section does');
-  }
-  if (result.withoutDown.length > 0) {
-    inv.log(
-      `migrate: verify failed: migrations without a down section cannot be verified: ${result.withoutDown.map((m) => m.file).join(', ')}`,
-    );
-    inv.log('  add a `-- migrate:down` section that reverts each of them');
-  }
-  return 1;
-}
-
-async function runLint(inv: Invocation): Promise<number> {
-  const findings = await lintMigrations(await readMigrations(inv.dir), { strict: inv.values.strict ?? false });
-  const errors = findings.filter((f) => f.severity === 'error').length;
-  inv.print({ findings }, [
-    ...findings.map(formatFinding),
-    `${count(errors, 'error')}, ${count(findings.length - errors, 'warning')}`,
-  ]);
-  return errors > 0 ? 1 : 0;
-}
-
-async function runNew(inv: Invocation): Promise<number> {
-  const result = await newMigration({ dir: inv.dir, name: inv.args[0]! });
-  inv.print(result, [result.file]);
-  return 0;
-}
-
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
-
-function describeError(error: unknown, env: NodeJS.ProcessEnv): string {
-  const { message, remedy, stack } = error as MigrateError;
-  const lines = [`migrate: ${message ?? String(error)}`, ...(remedy ? [`  ${remedy}`] : [])];
-  if (env.DEBUG) lines.push(stack ?? '');
-  return lines.join('\n');
-}
-
-// For masking: main's catch runs before the invocation may exist.
-function urlIn(argv: string[]): string | undefined {
-  const index = argv.findIndex((arg) => arg === '--url' || arg.startsWith('--url='));
-  if (index < 0) return undefined;
-  return argv[index]!.startsWith('--url=') ? argv[index]!.slice('--url='.length) : argv[index + 1];
 }

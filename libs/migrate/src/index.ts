@@ -1,7 +1,26 @@
 export { checksum } from './checksum.ts';
 export { main as runCli, USAGE } from './cli.ts';
+export {
+  commandNeedsDatabase,
+  describeError,
+  runMigrateCommand,
+  UsageError,
+  type CommandOutcome,
+  type MigrateIo,
+} from './run-command.ts';
+export {
+  migrateCommands,
+  migrateCommandSchema,
+  migrateOptionsSchema,
+  POSTGRES_DURATION,
+  type MigrateCommand,
+  type MigrateOptions,
+  type MigrateOptionsInput,
+} from './option-schema.ts';
 export { MigrateError, type MigrateErrorDetails } from './errors.ts';
 export { readMigrations } from './files.ts';
+export { baseline, force, type BaselineResult, type ForceResult } from './force.ts';
+export type { ExecutionMode } from './execution-plan.ts';
 export { DEFAULT_HISTORY_TABLE, parseHistoryTable, type HistoryTable } from './history-table.ts';
 export type { HistoryRow } from './history.ts';
 export { formatFinding, lintMigrations, type LintFinding, type LintOptions } from './lint/index.ts';

@@ -1,5 +1,6 @@
 import { MigrateError } from './errors.ts';
 import { parseHistoryTable, type HistoryTable } from './history-table.ts';
+import { migrateOptionsSchema, POSTGRES_DURATION } from './option-schema.ts';
 import { parseDatabaseUrl } from './url.ts';
 
 export type Log = (line: string) => void;
@@ -41,7 +42,8 @@ export interface ResolvedRunOptions {
   allowOutOfOrder: boolean;
 }
 
-const POSTGRES_DURATION = /^\d+\s*(us|ms|s|min|h|d)?$/;
+// The defaults of the one option schema, so the library and both hosts agree.
+const DEFAULTS = migrateOptionsSchema.parse({});
 
 /** Validates options up front, so a typo fails before anything touches the database. */
 export function resolveRunOptions(options: RunOptions): ResolvedRunOptions {
@@ -51,9 +53,9 @@ export function resolveRunOptions(options: RunOptions): ResolvedRunOptions {
     dir: options.dir,
     table: parseHistoryTable(options.table),
     log: options.log ?? (() => undefined),
-    lockTimeoutMs: options.lockTimeoutMs ?? 60_000,
-    statementLockTimeout: options.statementLockTimeout ?? '5s',
-    lockRetries: options.lockRetries ?? 3,
+    lockTimeoutMs: options.lockTimeoutMs ?? DEFAULTS.lockTimeout,
+    statementLockTimeout: options.statementLockTimeout ?? DEFAULTS.statementLockTimeout,
+    lockRetries: options.lockRetries ?? DEFAULTS.lockRetries,
     allowDrift: options.allowDrift ?? false,
     allowOutOfOrder: options.allowOutOfOrder ?? false,
   };
@@ -61,7 +63,7 @@ export function resolveRunOptions(options: RunOptions): ResolvedRunOptions {
   requireNonNegativeInteger(resolved.lockRetries, '--lock-retries', 'a count, e.g. 3');
   if (!POSTGRES_DURATION.test(resolved.statementLockTimeout)) {
     throw new MigrateError(`invalid --statement-lock-timeout ${JSON.stringify(resolved.statementLockTimeout)}`, {
-      remedy: 'give a Postgres duration such as 5s, 500ms or 1min',
+      remedy: 'give a Postgres duration such as 5s, 500ms, 1min or 1h',
     });
   }
   return resolved;

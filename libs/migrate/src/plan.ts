@@ -13,6 +13,8 @@ export interface StatusEntry {
   appliedAt: Date | null;
   /** The recorded checksum when applied, else the file's. */
   checksum: string | null;
+  /** Failed part-way outside a transaction: nothing runs until `migrate force`. */
+  dirty: boolean;
 }
 
 export interface DriftedEntry extends StatusEntry {
@@ -27,6 +29,8 @@ export interface Status {
   drifted: DriftedEntry[];
   /** Versions in the history table that no file has. */
   missing: StatusEntry[];
+  /** Versions marked dirty (at most one, in practice). */
+  dirty: StatusEntry[];
 }
 
 /** Compares the files with the history table. */
@@ -42,13 +46,21 @@ export function statusOf(migrations: Migration[], history: HistoryRow[]): Status
       file: file?.file ?? null,
       appliedAt: row.appliedAt,
       checksum: row.checksum,
+      dirty: row.dirty,
     };
   };
   return {
     applied: applied.map(entry),
     pending: migrations
       .filter((m) => !appliedVersions.has(m.version))
-      .map((m) => ({ version: m.version, name: m.name, file: m.file, appliedAt: null, checksum: m.checksum })),
+      .map((m) => ({
+        version: m.version,
+        name: m.name,
+        file: m.file,
+        appliedAt: null,
+        checksum: m.checksum,
+        dirty: false,
+      })),
     drifted: applied.flatMap((row) => {
       const file = files.get(row.version);
       return file && row.checksum && row.checksum !== file.checksum
@@ -56,7 +68,29 @@ export function statusOf(migrations: Migration[], history: HistoryRow[]): Status
         : [];
     }),
     missing: applied.filter((row) => !files.has(row.version)).map(entry),
+    dirty: applied.filter((row) => row.dirty).map(entry),
   };
+}
+
+/** golang-migrate's rule: after a failure part-way outside a transaction, nothing runs until someone has looked. */
+export function refuseDirty(status: Status): void {
+  const [dirty] = status.dirty;
+  if (!dirty) return;
+  throw new MigrateError(
+    `dirty at ${dirty.version}: an earlier run failed part-way through ${dirty.file ?? dirty.version} outside a transaction, so some of it may be applied`,
+    {
+      remedy: `dirty at ${dirty.version}: fix the database, then \`migrate force ${dirty.version}\` (or force the previous version to run it again)`,
+    },
+  );
+}
+
+/** The file whose version equals `version` numerically (golang-migrate writes 1 for 000001). */
+export function migrationAt(migrations: Migration[], version: string, command: string): Migration {
+  const migration = migrations.find((m) => compareVersions(m.version, version) === 0);
+  if (migration) return migration;
+  throw new MigrateError(`${command}: no migration has version ${version}`, {
+    remedy: `give the version of an existing migration file (see \`migrate status\`), e.g. ${migrations.at(-1)?.version ?? '20260101000000'}`,
+  });
 }
 
 export function checkDrift(status: Status, allowDrift: boolean): void {

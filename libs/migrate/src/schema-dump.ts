@@ -1,6 +1,6 @@
 import { writeFileAtomic } from './atomic-write.ts';
 import { withClient } from './connect.ts';
-import { historyExists, readHistory } from './history.ts';
+import { inspectHistory, readHistory } from './history.ts';
 import { parseHistoryTable, type HistoryTable } from './history-table.ts';
 import type { ConnectionOptions } from './options.ts';
 import { pgDumpSchema } from './pg-dump.ts';
@@ -28,7 +28,7 @@ export async function dumpSchema(options: DumpSchemaOptions): Promise<DumpSchema
 export async function schemaText(url: string, table: HistoryTable): Promise<{ text: string; versions: string[] }> {
   const dump = await pgDumpSchema(url);
   const history = await withClient(url, async (client) =>
-    (await historyExists(client, table)) ? readHistory(client, table) : [],
+    readHistory(client, table, await inspectHistory(client, table)),
   );
   const versions = history.map((row) => row.version).sort(compareVersions);
   return { text: withoutVolatileLines(dump) + versionInserts(table, versions), versions };

@@ -1,4 +1,4 @@
-import { parse } from 'libpg-query';
+import { parse, type Node } from 'libpg-query';
 import { MigrateError } from './errors.ts';
 import type { MigrationSection } from './types.ts';
 
@@ -8,6 +8,8 @@ export interface Statement {
   line: number;
   /** BEGIN, COMMIT, ROLLBACK, SAVEPOINT…: would break the engine's own transaction around the file. */
   controlsTransaction: boolean;
+  /** The parse tree, for deciding how the file must run (see transaction-needs.ts). */
+  node: Node;
 }
 
 /**
@@ -37,6 +39,7 @@ export async function splitStatements(section: MigrationSection, file: string): 
     sql: bytes.subarray(start, length ? start + length : bytes.length).toString('utf8'),
     line: lineAt(start),
     controlsTransaction: 'TransactionStmt' in (stmt ?? {}),
+    node: stmt ?? ({} as Node),
   }));
 }
 

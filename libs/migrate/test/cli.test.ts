@@ -99,6 +99,44 @@ describe('migrate CLI', () => {
     expect(strict.stdout).toContain('20260103000000_drop.sql:2: error');
   });
 
+  it('runs a golang-migrate folder: lint notes, dirty on a failure part-way, force, baseline refused', async () => {
+    const url = await server.createDatabase();
+    const dir = await migrationDir({
+      '1_create_tags.up.sql': 'BEGIN;\nCREATE TABLE tags (id int);\nCOMMIT;\n',
+      '2_index_tags.up.sql': 'CREATE INDEX CONCURRENTLY tags_missing ON tags (missing);\n',
+    });
+    const lint = await migrate(['lint', '--strict', '--dir', dir]);
+    expect(lint.exitCode).toBe(0);
+    expect(lint.stdout).toContain(
+      `${dir}/1_create_tags.up.sql:1: note MIG011 outside-transaction: runs as written, outside a transaction of ours (BEGIN at line 1: the file manages its own transaction)`,
+    );
+    expect(lint.stdout).toContain('2_index_tags.up.sql:1: note MIG011 outside-transaction: runs outside a transaction');
+    expect(lint.stdout).toContain('0 errors, 0 warnings, 2 notes');
+
+    const dry = await migrate(['dry-run', '--url', url, '--dir', dir]);
+    expect(dry.stdout).toContain(
+      `-- ${dir}/2_index_tags.up.sql (outside a transaction, statement by statement: CREATE INDEX CONCURRENTLY at line 1 cannot run in a transaction)`,
+    );
+
+    const failed = await migrate(['up', '--url', url, '--dir', dir]);
+    expect(failed.exitCode).toBe(1);
+    expect(failed.stderr).toContain('\n  remedy: dirty at 2: fix the database, then `migrate force 2`');
+    const status = await migrate(['status', '--exit-code', '--url', url, '--dir', dir]);
+    expect(status.exitCode).toBe(3);
+    expect(status.stdout).toContain('dirty    2_index_tags');
+
+    const forced = await migrate(['force', '2', '--url', url, '--dir', dir]);
+    expect(forced).toMatchObject({ exitCode: 0, stdout: 'forced version 2' });
+    expect((await migrate(['status', '--exit-code', '--url', url, '--dir', dir])).exitCode).toBe(0);
+
+    const missing = await migrate(['force', '9', '--url', url, '--dir', dir]);
+    expect(missing.exitCode).toBe(1);
+    expect(missing.stderr).toMatch(/^migrate: force: no migration has version 9\n {2}remedy: /);
+    const baseline = await migrate(['baseline', '2', '--url', url, '--dir', dir]);
+    expect(baseline.exitCode).toBe(1);
+    expect(baseline.stderr).toContain('refusing to overwrite real history');
+  });
+
   it('reports a failing migration in two lines naming file and line, without a stack trace', async () => {
     const url = await server.createDatabase();
     const dir = await migrationDir({
@@ -120,16 +158,29 @@ describe('migrate CLI', () => {
     expect(unknown).toMatchObject({
       exitCode: 2,
       stdout: '',
-      stderr: 'migrate: unknown option --foo (see migrate --help)',
+      stderr: 'migrate: unknown option --foo\n  remedy: see migrate --help',
     });
-    expect((await migrate(['launch'])).stderr).toBe('migrate: unknown command launch (see migrate --help)');
+    expect((await migrate(['launch'])).stderr).toBe('migrate: unknown command launch\n  remedy: see migrate --help');
     expect((await migrate(['up', '--steps', '2', '--url', 'postgres://localhost/x'])).exitCode).toBe(2);
+    const noVersion = await migrate(['force', '--url', 'postgres://localhost/x']);
+    expect(noVersion).toMatchObject({
+      exitCode: 2,
+      stderr: expect.stringContaining('wrong number of arguments for force'),
+    });
+    const badDuration = await migrate(['up', '--statement-lock-timeout', 'soon', '--url', 'postgres://localhost/x']);
+    expect(badDuration.exitCode).toBe(2);
+    expect(badDuration.stderr).toContain('--statement-lock-timeout: a Postgres duration such as 5s, 500ms, 1min or 1h');
     const noUrl = await migrate(['up']);
     expect(noUrl.exitCode).toBe(2);
     expect(noUrl.stderr).toContain('set DATABASE_URL');
     const help = await migrate(['--help']);
     expect(help.exitCode).toBe(0);
     expect(help.stdout).toContain('Usage: migrate [command]');
+    // Derived from the option schema: every option, its description and its default.
+    expect(help.stdout).toMatch(
+      /--statement-lock-timeout VALUE +lock_timeout for each migration statement.*\(default: 5s\)/,
+    );
+    expect(help.stdout).toMatch(/force <version> +record the database as at version/);
   });
 
   it('masks the password of a malformed URL and explains an unreachable server', async () => {
@@ -137,7 +188,7 @@ describe('migrate CLI', () => {
     expect(malformed.exitCode).toBe(2);
     expect(malformed.stderr).toBe(
       'migrate: invalid --url postgres://app:***@db:port/shop: not a URL (a bad port, or a character that must be percent-encoded)\n' +
-        '  use the form postgres://user:***@host:5432/database (percent-encode @ : / % in the password)',
+        '  remedy: use the form postgres://user:***@host:5432/database (percent-encode @ : / % in the password)',
     );
 
     const port = await freePort();

@@ -106,11 +106,12 @@ describe('splitStatements', () => {
     const sql =
       "INSERT INTO t VALUES ('é;ü');\n-- note; not a statement\nCREATE INDEX CONCURRENTLY i ON t (x);\n\nSELECT $$a;b$$;";
     const statements = await splitStatements({ sql, startLine: 10, transaction: false }, 'f.sql');
-    expect(statements).toEqual([
+    expect(statements.map(({ sql, line, controlsTransaction }) => ({ sql, line, controlsTransaction }))).toEqual([
       { sql: "INSERT INTO t VALUES ('é;ü')", line: 10, controlsTransaction: false },
       { sql: 'CREATE INDEX CONCURRENTLY i ON t (x)', line: 12, controlsTransaction: false },
       { sql: 'SELECT $$a;b$$', line: 14, controlsTransaction: false },
     ]);
+    expect(Object.keys(statements[1]!.node)).toEqual(['IndexStmt']);
   });
 
   it('reports a syntax error at its file line', async () => {

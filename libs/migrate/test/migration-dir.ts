@@ -1,6 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { query, scratchDir } from '@shopops/testing';
+import { expect } from 'vitest';
+import { MigrateError } from '../src/errors.ts';
 
 export { query };
 
@@ -29,4 +31,14 @@ export async function historyVersions(url: string, table = 'public.schema_migrat
 export async function tableExists(url: string, name: string): Promise<boolean> {
   const [row] = await query<{ exists: boolean }>(url, 'SELECT to_regclass($1) IS NOT NULL AS exists', [name]);
   return row!.exists;
+}
+
+/** The MigrateError a promise rejects with; fails the test when it resolves or throws anything else. */
+export async function failure(promise: Promise<unknown>): Promise<MigrateError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(MigrateError);
+  return error as MigrateError;
 }

@@ -3,11 +3,10 @@ import { freePort, startPostgres, type TestPostgres } from '@shopops/local-serve
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checksum } from '../src/checksum.ts';
-import { MigrateError } from '../src/errors.ts';
 import { parseHistoryTable } from '../src/history-table.ts';
 import { down, status, up } from '../src/index.ts';
 import { lockKey } from '../src/lock.ts';
-import { addFiles, dbmate, historyVersions, migrationDir, query, tableExists } from './migration-dir.ts';
+import { addFiles, dbmate, failure, historyVersions, migrationDir, query, tableExists } from './migration-dir.ts';
 
 let server: TestPostgres;
 beforeAll(async () => {
@@ -23,15 +22,6 @@ async function session(url: string, applicationName: string): Promise<pg.Client>
   const client = new pg.Client({ connectionString: url, application_name: applicationName });
   await client.connect();
   return client;
-}
-
-async function failure(promise: Promise<unknown>): Promise<MigrateError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(MigrateError);
-  return error as MigrateError;
 }
 
 describe('concurrency', () => {
@@ -305,19 +295,35 @@ describe('connection failures', () => {
 });
 
 describe('transaction control inside a transactional file', () => {
-  it('refuses a golang-migrate file with its own BEGIN/COMMIT before running any of it', async () => {
+  it('refuses a dbmate section with its own BEGIN/COMMIT before applying any file of the run', async () => {
     const url = await server.createDatabase();
     const dir = await migrationDir({
-      '1_create_products.up.sql':
-        'BEGIN;\nCREATE TABLE products (id serial PRIMARY KEY);\nCOMMIT;\nCREATE TABLE broken (id int REFERENCES nowhere);\n',
-      '1_create_products.down.sql': 'DROP TABLE products;\n',
+      '20260101000000_create_products.sql': products,
+      '20260102000000_create_tags.sql': dbmate(
+        'BEGIN;\nCREATE TABLE tags (id serial PRIMARY KEY);\nCOMMIT;\nCREATE TABLE broken (id int REFERENCES nowhere);',
+        'DROP TABLE tags;',
+      ),
     });
     const error = await failure(up({ url, dir }));
     expect(error.message).toBe(
-      `${join(dir, '1_create_products.up.sql')}:1: BEGIN in a migration that runs in a transaction`,
+      `${join(dir, '20260102000000_create_tags.sql')}:2: BEGIN in a migration that runs in a transaction`,
     );
-    expect(error.remedy).toMatch(/each file already runs in its own transaction/);
+    expect(error.remedy).toMatch(/each file already runs in its own transaction.*`transaction:false`/);
     expect(await tableExists(url, 'products')).toBe(false);
     expect(await historyVersions(url)).toEqual([]);
+  });
+
+  it('refuses CREATE INDEX CONCURRENTLY in a transactional dbmate section before applying anything', async () => {
+    const url = await server.createDatabase();
+    const dir = await migrationDir({
+      '20260101000000_create_products.sql': products,
+      '20260102000000_index.sql': dbmate('CREATE INDEX CONCURRENTLY products_name ON products (name);'),
+    });
+    const error = await failure(up({ url, dir }));
+    expect(error.message).toContain(
+      '20260102000000_index.sql:2: CREATE INDEX CONCURRENTLY cannot run inside a transaction',
+    );
+    expect(error.remedy).toBe('move it to its own file marked `-- migrate:up transaction:false`');
+    expect(await tableExists(url, 'products')).toBe(false);
   });
 });

@@ -94,9 +94,37 @@ describe('migrate executor against a real Postgres', () => {
     expect(output().stdout).toMatch(/_drop_description\.sql:2: error MIG002 drop-column/);
   });
 
+  it('uses an absolute --dir as given, not joined onto the project root', async () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), 'migrate-elsewhere-'));
+    try {
+      writeFileSync(join(elsewhere, '1_create_tags.up.sql'), 'CREATE TABLE tags (id int);\n');
+      expect(await migrateExecutor({ dir: elsewhere }, context)).toEqual({ success: true });
+      expect(await tables(envUrl())).toEqual(['schema_migrations', 'tags']);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
+  it('accepts every duration the engine accepts, from the one option schema (1h failed through Nx before)', async () => {
+    expect(await migrateExecutor({ statementLockTimeout: '1h', json: true }, context)).toEqual({ success: true });
+    const json = JSON.parse(output().stdout.slice(output().stdout.indexOf('{\n  "applied"')));
+    expect(json.applied).toHaveLength(4);
+    expect(await migrateExecutor({ statementLockTimeout: '1 fortnight' }, context)).toEqual({ success: false });
+    expect(output().stderr).toContain('--statementLockTimeout: a Postgres duration such as 5s, 500ms, 1min or 1h');
+  });
+
+  it('forces a version given as the second word, like `nx run api:migrate force 20261123090100`', async () => {
+    await migrateExecutor({ command: 'up', to: '20261123090100' }, context);
+    expect(await migrateExecutor({ command: 'force', name: '20261123090000' }, context)).toEqual({ success: true });
+    expect(output().stdout).toContain('forced version 20261123090000; no longer recorded as applied: 20261123090100');
+    expect(await migrateExecutor({ command: 'force', name: '20991231000000' }, context)).toEqual({ success: false });
+    expect(output().stderr).toMatch(/migrate: force: no migration has version 20991231000000\n {2}remedy: /);
+  });
+
   it('rejects bad options by name before touching the database', async () => {
     expect(await migrateExecutor({ command: 'down', steps: 0 }, context)).toEqual({ success: false });
     expect(output().stderr).toContain('migrate: invalid option for migrate: --steps: Too small');
+    expect(output().stderr).toContain('  remedy: see nx run api:migrate --help');
     expect(await migrateExecutor({ command: 'status', env: 'prod' }, context)).toEqual({ success: false });
     expect(output().stderr).toContain('apps/api/.env.prod does not exist');
     expect(await tables(envUrl())).toEqual([]);

@@ -1,8 +1,10 @@
-import type { Migration, MigrationSection } from '../types.ts';
+import { MigrateError } from '../errors.ts';
+import { planSection } from '../execution-plan.ts';
+import type { Migration, MigrationFormat, MigrationSection } from '../types.ts';
 import { checkStatement, type Violation } from './checks.ts';
 import { ignoredCodes } from './ignore.ts';
 import { NewTables } from './new-tables.ts';
-import { ruleFor, type RuleCode } from './rules.ts';
+import { remedyFor, ruleFor, type RuleCode } from './rules.ts';
 import { loadParser, parseSection, type LocatedStatement } from './statements.ts';
 import type { SourceText } from './positions.ts';
 
@@ -16,7 +18,8 @@ export interface LintFinding {
   code: string;
   /** Rule name, e.g. index-not-concurrent. */
   rule: string;
-  severity: 'warning' | 'error';
+  /** `note`: how the file will run (outside a transaction), never a failure. */
+  severity: 'warning' | 'error' | 'note';
   message: string;
   /** The expand/contract way to make the same change safely. */
   remedy: string;
@@ -29,11 +32,47 @@ export interface LintOptions {
 
 /**
  * Lints the up sections of migrations with Postgres' own parser. Down sections are skipped: they
- * exist to undo, so dropping what up created is their job.
+ * exist to undo, so dropping what up created is their job. golang-migrate files that will run
+ * outside a transaction (their own BEGIN/COMMIT, or CONCURRENTLY and the like) get a note saying so.
  */
 export async function lintMigrations(migrations: Migration[], opts: LintOptions = {}): Promise<LintFinding[]> {
   await loadParser();
-  return migrations.flatMap((migration) => lintSection(migration.file, migration.up, opts.strict ?? false));
+  const strict = opts.strict ?? false;
+  const findings: LintFinding[] = [];
+  for (const migration of migrations) {
+    const plan = migration.format === 'golang-migrate' ? await golangMigratePlan(migration, strict) : undefined;
+    const section = plan?.outside ? { ...migration.up, transaction: false } : migration.up;
+    findings.push(...lintSection(migration.file, section, migration.format, strict), ...(plan?.findings ?? []));
+  }
+  return findings;
+}
+
+/** How `up` will run a golang-migrate file, decided exactly as the runner decides it. */
+async function golangMigratePlan(
+  migration: Migration,
+  strict: boolean,
+): Promise<{ outside: boolean; findings: LintFinding[] }> {
+  try {
+    const plan = await planSection(migration, 'up');
+    if (plan.mode === 'transaction') return { outside: false, findings: [] };
+    const how =
+      plan.mode === 'as-written' ? 'runs as written, outside a transaction of ours' : 'runs outside a transaction';
+    const message = `${how} (${plan.reason}); a failure part-way leaves the database dirty at ${migration.version}`;
+    const format = migration.format;
+    return {
+      outside: true,
+      findings: [finding('MIG011', message, migration.file, plan.reasonLine ?? 1, strict, format)],
+    };
+  } catch (error) {
+    // Parse errors are MIG010, reported by the section's own lint.
+    if (!(error instanceof MigrateError) || !/without a COMMIT/.test(error.message))
+      return { outside: false, findings: [] };
+    const message = error.message.replace(/^.*?:\d+: /, '');
+    return {
+      outside: true,
+      findings: [finding('MIG012', message, migration.file, error.line ?? 1, strict, migration.format)],
+    };
+  }
 }
 
 /** `file:line: severity CODE rule: message` and the remedy on an indented second line. */
@@ -41,9 +80,9 @@ export function formatFinding(f: LintFinding): string {
   return `${f.file}:${f.line}: ${f.severity} ${f.code} ${f.rule}: ${f.message}\n  remedy: ${f.remedy}`;
 }
 
-function lintSection(file: string, section: MigrationSection, strict: boolean): LintFinding[] {
+function lintSection(file: string, section: MigrationSection, format: MigrationFormat, strict: boolean): LintFinding[] {
   const parsed = parseSection(section.sql);
-  if (!parsed.ok) return [finding('MIG010', parsed.message, file, section.startLine + parsed.line, strict)];
+  if (!parsed.ok) return [finding('MIG010', parsed.message, file, section.startLine + parsed.line, strict, format)];
   const newTables = new NewTables();
   const findings: LintFinding[] = [];
   for (const statement of parsed.statements) {
@@ -51,7 +90,7 @@ function lintSection(file: string, section: MigrationSection, strict: boolean): 
     newTables.record(statement.node);
     const line = section.startLine + parsed.source.lineOfByte(statement.offset);
     for (const violation of unsilenced(violations, parsed.source, statement)) {
-      findings.push(finding(violation.code, violation.message, file, line, strict));
+      findings.push(finding(violation.code, violation.message, file, line, strict, format));
     }
   }
   return findings;
@@ -64,15 +103,22 @@ function unsilenced(violations: Violation[], source: SourceText, statement: Loca
   return violations.filter((v) => ruleFor(v.code).alwaysError || !ignored.has(v.code));
 }
 
-function finding(code: RuleCode, message: string, file: string, line: number, strict: boolean): LintFinding {
+function finding(
+  code: RuleCode,
+  message: string,
+  file: string,
+  line: number,
+  strict: boolean,
+  format: MigrationFormat,
+): LintFinding {
   const rule = ruleFor(code);
   return {
     file,
     line,
     code,
     rule: rule.name,
-    severity: strict || rule.alwaysError ? 'error' : 'warning',
+    severity: rule.note ? 'note' : strict || rule.alwaysError ? 'error' : 'warning',
     message,
-    remedy: rule.remedy,
+    remedy: remedyFor(rule, format),
   };
 }

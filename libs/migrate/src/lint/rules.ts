@@ -3,7 +3,21 @@
  * never reused or renumbered), a short name, and the expand/contract remedy printed with every finding.
  */
 export type RuleCode =
-  'MIG001' | 'MIG002' | 'MIG003' | 'MIG004' | 'MIG005' | 'MIG006' | 'MIG007' | 'MIG008' | 'MIG009' | 'MIG010';
+  | 'MIG001'
+  | 'MIG002'
+  | 'MIG003'
+  | 'MIG004'
+  | 'MIG005'
+  | 'MIG006'
+  | 'MIG007'
+  | 'MIG008'
+  | 'MIG009'
+  | 'MIG010'
+  | 'MIG011'
+  | 'MIG012';
+
+/** Where remedies say "a file that runs outside a transaction"; each folder format spells it its own way. */
+export const OUTSIDE_TRANSACTION_FILE = '{outside-transaction-file}';
 
 export interface Rule {
   code: RuleCode;
@@ -14,6 +28,8 @@ export interface Rule {
    * finding is an error even without --strict, and it cannot be silenced with `-- lint:ignore`.
    */
   alwaysError: boolean;
+  /** Information, not a problem: never an error, not even with --strict. */
+  note?: boolean;
 }
 
 const RULE_LIST: Rule[] = [
@@ -55,29 +71,25 @@ const RULE_LIST: Rule[] = [
   {
     code: 'MIG006',
     name: 'unique-on-existing',
-    remedy:
-      'CREATE UNIQUE INDEX CONCURRENTLY in a `-- migrate:up transaction:false` file, then ALTER TABLE ... ADD CONSTRAINT ... UNIQUE/PRIMARY KEY USING INDEX in a later migration',
+    remedy: `CREATE UNIQUE INDEX CONCURRENTLY in ${OUTSIDE_TRANSACTION_FILE}, then ALTER TABLE ... ADD CONSTRAINT ... UNIQUE/PRIMARY KEY USING INDEX in a later migration`,
     alwaysError: false,
   },
   {
     code: 'MIG007',
     name: 'index-not-concurrent',
-    remedy:
-      'use CREATE INDEX CONCURRENTLY in its own file marked `-- migrate:up transaction:false` (a plain CREATE INDEX blocks writes to the table while it builds)',
+    remedy: `use CREATE INDEX CONCURRENTLY in ${OUTSIDE_TRANSACTION_FILE} (a plain CREATE INDEX blocks writes to the table while it builds)`,
     alwaysError: false,
   },
   {
     code: 'MIG008',
     name: 'drop-index-not-concurrent',
-    remedy:
-      'use DROP INDEX CONCURRENTLY in its own file marked `-- migrate:up transaction:false` (a plain DROP INDEX takes an ACCESS EXCLUSIVE lock on the table)',
+    remedy: `use DROP INDEX CONCURRENTLY in ${OUTSIDE_TRANSACTION_FILE} (a plain DROP INDEX takes an ACCESS EXCLUSIVE lock on the table)`,
     alwaysError: false,
   },
   {
     code: 'MIG009',
     name: 'concurrently-in-transaction',
-    remedy:
-      'move the statement to its own file marked `-- migrate:up transaction:false`; Postgres refuses CONCURRENTLY inside a transaction block',
+    remedy: `move the statement to ${OUTSIDE_TRANSACTION_FILE}; Postgres refuses CONCURRENTLY inside a transaction block`,
     alwaysError: true,
   },
   {
@@ -86,7 +98,30 @@ const RULE_LIST: Rule[] = [
     remedy: 'fix the SQL at the reported line; the migration would fail the same way when applied',
     alwaysError: true,
   },
+  {
+    code: 'MIG011',
+    name: 'outside-transaction',
+    remedy:
+      'nothing to change: golang-migrate runs it the same way; a failure part-way leaves the database dirty at its version (fix the database, then `migrate force <version>`), so keep such files to one statement',
+    alwaysError: false,
+    note: true,
+  },
+  {
+    code: 'MIG012',
+    name: 'unclosed-transaction',
+    remedy: 'end the file with COMMIT; or remove its BEGIN (a file without one runs in a transaction of ours)',
+    alwaysError: true,
+  },
 ];
+
+/** The remedy with the non-transactional file spelled for the folder's format. */
+export function remedyFor(rule: Rule, format: 'dbmate' | 'golang-migrate'): string {
+  const file =
+    format === 'dbmate'
+      ? 'its own file marked `-- migrate:up transaction:false`'
+      : 'its own file (in a golang-migrate folder such a file runs outside a transaction by itself)';
+  return rule.remedy.replaceAll(OUTSIDE_TRANSACTION_FILE, file);
+}
 
 export const RULES: ReadonlyMap<RuleCode, Rule> = new Map(RULE_LIST.map((rule) => [rule.code, rule]));
 

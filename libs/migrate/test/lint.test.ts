@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Migration } from '../types.ts';
-import { formatFinding, lintMigrations, listRules, type LintFinding } from './index.ts';
+import type { Migration } from '../src/types.ts';
+import { formatFinding, lintMigrations, listRules, type LintFinding } from '../src/lint/index.ts';
 
 const FILE = 'apps/api/migrations/20260301120000_change.sql';
 
@@ -460,5 +460,49 @@ CREATE TABLE d (id int);`);
       ['m/20260301000000_a.sql', 'MIG010', 2],
       ['m/20260302000000_b.sql', 'MIG001', 2],
     ]);
+  });
+});
+
+describe('lintMigrations: golang-migrate files', () => {
+  const golang = (sql: string): Migration => ({
+    version: '000007',
+    name: 'change',
+    file: 'm/000007_change.up.sql',
+    downFile: 'm/000007_change.up.sql',
+    format: 'golang-migrate',
+    up: { sql, startLine: 1, transaction: true },
+    checksum: '0'.repeat(64),
+  });
+
+  it('notes a CONCURRENTLY file runs outside a transaction, even with --strict, and raises no MIG009', async () => {
+    const findings = await lintMigrations([golang('CREATE INDEX CONCURRENTLY orders_total ON orders (total);')], {
+      strict: true,
+    });
+    expect(findings).toEqual([
+      expect.objectContaining({
+        code: 'MIG011',
+        severity: 'note',
+        line: 1,
+        message:
+          'runs outside a transaction (CREATE INDEX CONCURRENTLY at line 1 cannot run in a transaction); a failure part-way leaves the database dirty at 000007',
+      }),
+    ]);
+  });
+
+  it('notes a file with its own BEGIN/COMMIT, and refuses one that never commits', async () => {
+    const own = await lintMigrations([golang('BEGIN;\nDELETE FROM carts;\nCOMMIT;')]);
+    expect(own.map((f) => [f.code, f.severity, f.line])).toEqual([['MIG011', 'note', 1]]);
+    expect(own[0]!.message).toContain('runs as written, outside a transaction of ours (BEGIN at line 1');
+    const open = await lintMigrations([golang('DELETE FROM carts;\nBEGIN;\nDELETE FROM orders;')]);
+    expect(open.map((f) => [f.code, f.severity, f.line])).toEqual([['MIG012', 'error', 2]]);
+  });
+
+  it('gives golang-migrate files remedies without dbmate’s transaction:false marker', async () => {
+    const [finding] = await lintMigrations([golang('CREATE INDEX orders_total ON orders (total);')]);
+    expect(finding!.code).toBe('MIG007');
+    expect(finding!.remedy).not.toContain('transaction:false');
+    expect(finding!.remedy).toContain('in a golang-migrate folder such a file runs outside a transaction by itself');
+    const [dbmateFinding] = await lint('CREATE INDEX orders_total ON orders (total);');
+    expect(dbmateFinding!.remedy).toContain('`-- migrate:up transaction:false`');
   });
 });
