@@ -12,13 +12,14 @@ import jsoncParser from 'jsonc-eslint-parser';
 // declares: never an app, the local servers or test-only code. Their tests may use anything.
 const publishedSources = [
   'tools/{src,executors,generators}/**/*.ts',
-  'libs/{migrate,backup,postgres,smoke}/src/**/*.ts',
+  'libs/{migrate,backup,postgres,smoke,cli}/src/**/*.ts',
 ];
 const testOnly = ['**/*.test.ts', '**/testing/**', 'tools/executors/docker-build/fake-engine.ts'];
 const publishedManifests = [
   'tools/package.json',
   'libs/migrate/package.json',
   'libs/backup/package.json',
+  'libs/cli/package.json',
   'libs/postgres/package.json',
   'libs/smoke/package.json',
 ];

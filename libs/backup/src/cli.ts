@@ -1,40 +1,27 @@
-import { parseArgs } from 'node:util';
-import { BackupError } from './errors.ts';
+import {
+  flagsHelp,
+  flagsOf,
+  parseFlags,
+  processIo,
+  runWithConvention,
+  UsageError,
+  validateFlags,
+  type CliIo,
+} from '@shopops/cli';
+import { BACKUP_COMMANDS, type BackupCommand, type BackupCommandOptions } from './command-options.ts';
+import { executeBackupCommand } from './execute-command.ts';
 import { maskSecrets } from './mask.ts';
-import type { Reporting } from './progress.ts';
-import { progressRenderer } from './progress-renderer.ts';
-import { run } from './cli-commands.ts';
-import { COMMAND_OPTIONS, COMMON, OPTIONS, UsageError, type Values } from './cli-options.ts';
 
-export const USAGE = `Usage: backup <command> [options]
+const SUMMARIES: Record<BackupCommand, string> = {
+  backup: 'dump the database to the destination, with a manifest beside it',
+  restore:
+    'restore a backup into --url (or --database on its server): created when missing; an existing database is restored beside it and swapped in or, for roles without CREATEDB, replaced in one transaction; either way a failure leaves it as it was',
+  verify: 'checksum, full read and a restore drill into a scratch database on the server of --url',
+  list: 'the backups at the destination, newest first (alias: backups)',
+  prune: 'apply the retention policy; only reports unless --apply',
+};
 
-Commands:
-  backup    dump the database to the destination, with a manifest beside it
-            [--compression auto|zstd|pg-default|none] [--globals] [--verify] [--prune]
-            [--metrics-file FILE] [--pushgateway-url URL]  (gauges for monitoring, after success)
-  restore   restore a backup into --url: created when missing; an existing database is replaced
-            whole (restored beside it, then swapped in) or, for roles without CREATEDB, in one
-            transaction; either way a failure leaves it as it was
-            [--database NAME (on the server of --url)] [--backup ID|latest] [--jobs N]
-            [--keep-previous 1] [--force] [--confirm DBNAME]
-            [--safety-backup] [--protected-hosts h1,h2] [--protected-databases d1,d2]
-  verify    checksum, full read and (with --url) a restore drill into a scratch database
-            [--backup ID|latest] [--no-drill] [--metrics-file FILE] [--pushgateway-url URL]
-  list      the backups at the destination, newest first (alias: backups)
-  prune     apply the retention policy; only reports unless --apply
-            [--keep-daily 7] [--keep-weekly 4] [--keep-monthly 3] [--keep-yearly 0] [--keep-last 0] [--apply]
-
-Options:
-  --url URL                 database URL (default: $DATABASE_URL)
-  --destination DIR|S3URL   ./backups (default: $BACKUP_DESTINATION) or s3://bucket/prefix
-  --s3-endpoint URL         S3-compatible endpoint, e.g. MinIO (default: $AWS_ENDPOINT_URL_S3 / $AWS_ENDPOINT_URL)
-  --s3-region REGION        (default: $AWS_REGION, else us-east-1)
-  --s3-force-path-style     path-style addressing (the default with an endpoint)
-  --pg-bin-dir DIR          where pg_dump, pg_dumpall and pg_restore live (default: $PG_BINDIR, else PATH)
-  --json                    print the result as one JSON document on stdout
-  -h, --help                show this help
-
-S3 credentials come from $AWS_ACCESS_KEY_ID and $AWS_SECRET_ACCESS_KEY (or the AWS SDK's usual sources).
+const FOOTER = `S3 credentials come from $AWS_ACCESS_KEY_ID and $AWS_SECRET_ACCESS_KEY (or the AWS SDK's usual sources).
 Restoring into a target that looks like production ($ENV=prod, $BACKUP_PROTECTED_HOSTS,
 $BACKUP_PROTECTED_DATABASES or the flags) needs --confirm=<database name>. Replacing a database
 that holds tables the backup lacks, or another database's data, needs --force (or --confirm).
@@ -42,76 +29,67 @@ After a swap the replaced database is kept as <db>__before_<time> until the next
 (--keep-previous N keeps N, 0 none).
 Progress and messages go to stderr. Exit codes: 0 done, 1 failed, 2 usage error. DEBUG=1 shows stacks.`;
 
-export interface CliIo {
-  env?: NodeJS.ProcessEnv;
-  stdout?: NodeJS.WriteStream;
-  stderr?: NodeJS.WriteStream;
+export const USAGE = `Usage: backup <command> [options]   (backup <command> --help for its options)
+
+Commands:
+${Object.entries(SUMMARIES)
+  .map(([command, summary]) => `  ${command.padEnd(9)} ${summary}`)
+  .join('\n')}
+
+${FOOTER}`;
+
+export function commandUsage(command: BackupCommand): string {
+  return `Usage: backup ${command} [options]\n\n${SUMMARIES[command]}\n\nOptions:\n${flagsHelp(flagsOf(BACKUP_COMMANDS[command]), 30)}\n  -h, --help\n\n${FOOTER}`;
 }
 
 /** The CLI: returns the exit code instead of exiting, so tests and wrappers can call it. */
-export async function main(argv: string[], io: CliIo = {}): Promise<number> {
-  const env = io.env ?? process.env;
-  const stdout = io.stdout ?? process.stdout;
-  const stderr = io.stderr ?? process.stderr;
-  const renderer = progressRenderer(stderr);
-  const say = (line: string) => {
-    renderer.clear();
-    stderr.write(`${maskSecrets(line)}\n`);
-  };
-  // Messages name the command that failed (`restore: …`); before one is known, the tool.
-  let prefix = 'backup';
-  try {
-    const { command, values } = parseCommandLine(argv);
-    prefix = command ?? prefix;
-    if (!command || values.help) {
-      // Asked for, help is the output (stdout, exit 0); a missing command is a usage error (stderr, exit 2).
-      (values.help ? stdout : stderr).write(`${USAGE}\n`);
-      return values.help ? 0 : 2;
-    }
-    const reporting: Reporting = { log: say, onProgress: (p) => renderer.update(p) };
-    const result = await run(command, values, env, reporting);
-    renderer.clear();
-    if (values.json) stdout.write(`${JSON.stringify(result.json, null, 2)}\n`);
-    say(result.summary);
-    return result.exitCode;
-  } catch (error) {
-    renderer.clear();
-    if (error instanceof UsageError) {
-      say(`${prefix}: ${error.message}`);
-      say('  remedy: see backup --help');
-      return 2;
-    }
-    if (error instanceof BackupError) {
-      say(`${prefix}: ${error.message}`);
-      if (error.remedy) say(`  remedy: ${error.remedy}`);
-      if (env.DEBUG && error.stack) say(error.stack);
-      return 1;
-    }
-    // Not one of ours, so not phrased for users: the message, and the stack only when asked for.
-    const detail =
-      error instanceof Error ? (env.DEBUG ? (error.stack ?? error.message) : error.message) : String(error);
-    say(`${prefix}: failed unexpectedly: ${detail}`);
-    if (!env.DEBUG) say('  remedy: run again with DEBUG=1 to see where, and report it');
-    return 1;
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const [first, ...rest] = argv;
+  const command = first === 'backups' ? 'list' : first;
+  if (!command || command === '--help' || command === '-h') {
+    // Asked for, help is the output (stdout, exit 0); a missing command is a usage error (stderr, exit 2).
+    (command ? io.stdout : io.stderr).write(`${USAGE}\n`);
+    return command ? 0 : 2;
   }
+  if (!(command in BACKUP_COMMANDS)) {
+    const convention = { tool: 'backup', prefix: () => 'backup', mask: maskSecrets };
+    return runWithConvention(convention, io, () => Promise.reject(new UsageError(`unknown command '${first}'`)));
+  }
+  const known = command as BackupCommand;
+  const convention = { tool: 'backup', prefix: () => known, mask: maskSecrets };
+  let options: BackupCommandOptions<typeof known> | undefined;
+  const parsed = await runWithConvention(convention, io, async () => {
+    options = parseCommandLine(known, rest);
+    return 0;
+  });
+  if (parsed !== 0) return parsed;
+  if (!options) {
+    io.stdout.write(`${commandUsage(known)}\n`);
+    return 0;
+  }
+  return executeBackupCommand(known, options, io);
 }
 
-function parseCommandLine(argv: string[]): { command?: string; values: Values } {
+/** The command's options from argv, validated by its schema; undefined when --help was asked for. */
+function parseCommandLine<C extends BackupCommand>(command: C, argv: string[]): BackupCommandOptions<C> | undefined {
+  const schema = BACKUP_COMMANDS[command];
+  const flags = flagsOf(schema);
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseFlags(flags, argv);
   } catch (error) {
-    // Node's parser appends advice about positionals starting with '-' that misleads more than it helps.
-    throw new UsageError((error as Error).message.split('\n')[0]!.replace(/\. To specify a positional.*$/, ''));
+    throw misplacedOption(command, error);
   }
-  const [raw, ...rest] = parsed.positionals;
-  const command = raw === 'backups' ? 'list' : raw;
-  if (command && !(command in COMMAND_OPTIONS)) throw new UsageError(`unknown command '${raw}'`);
-  if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
-  if (command) {
-    const allowed = new Set([...COMMON, 'help', ...(COMMAND_OPTIONS[command] ?? [])]);
-    const wrong = Object.keys(parsed.values).find((name) => !allowed.has(name));
-    if (wrong) throw new UsageError(`option --${wrong} does not apply to ${command}`);
-  }
-  return { command, values: parsed.values };
+  if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument '${parsed.positionals[0]}'`);
+  if (parsed.values.help) return undefined;
+  return validateFlags(schema, flags, parsed.values) as BackupCommandOptions<C>;
+}
+
+/** An option of another command is a mistake worth naming as such, not as an unknown option. */
+function misplacedOption(command: BackupCommand, error: unknown): unknown {
+  const unknown = /^Unknown option '--([^']+)'/.exec((error as Error).message)?.[1];
+  const elsewhere = Object.values(BACKUP_COMMANDS).some((schema) =>
+    flagsOf(schema).some((flag) => flag.name === unknown),
+  );
+  return unknown && elsewhere ? new UsageError(`option --${unknown} does not apply to ${command}`) : error;
 }

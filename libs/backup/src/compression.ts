@@ -8,7 +8,7 @@ import { execaSync } from 'execa';
 export type Compression = 'zstd' | 'pg-default' | 'none';
 export type CompressionChoice = Compression | 'auto';
 
-export const COMPRESSIONS: readonly CompressionChoice[] = ['auto', 'zstd', 'pg-default', 'none'];
+export const COMPRESSIONS = ['auto', 'zstd', 'pg-default', 'none'] as const satisfies readonly CompressionChoice[];
 
 /** 'auto' picks zstd when the zstd program is installed, else pg_dump's own compression. */
 export function resolveCompression(choice: CompressionChoice = 'auto'): Compression {

@@ -13,6 +13,19 @@ export {
 export { BackupError } from './errors.ts';
 export { maskSecrets } from './mask.ts';
 export { main as runCli, USAGE } from './cli.ts';
+export { executeBackupCommand } from './execute-command.ts';
+export { runBackupCommand, type CommandResult, type CommandIo } from './run-command.ts';
+export {
+  BACKUP_COMMANDS,
+  backupOptionsSchema,
+  restoreOptionsSchema,
+  verifyOptionsSchema,
+  listOptionsSchema,
+  pruneOptionsSchema,
+  type BackupCommand,
+  type BackupCommandOptions,
+  type BackupCommandInput,
+} from './command-options.ts';
 export type { Compression, CompressionChoice } from './compression.ts';
 export type { Manifest } from './manifest.ts';
 export type { StoreOptions } from './open-store.ts';

@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import { formatBytes, formatDuration, type Progress } from './progress.ts';
 
 export interface ProgressRenderer {
@@ -10,7 +11,7 @@ export interface ProgressRenderer {
  * On a TTY one line rewritten in place at most 10 times a second; elsewhere (CI, cron) a plain
  * line every `plainEveryMs`, so logs show that long work is alive without flooding them.
  */
-export function progressRenderer(stream: NodeJS.WriteStream, plainEveryMs = 10_000): ProgressRenderer {
+export function progressRenderer(stream: Writable & { isTTY?: boolean }, plainEveryMs = 10_000): ProgressRenderer {
   const tty = !!stream.isTTY;
   let lastDraw = 0;
   let drawn = false;

@@ -33,8 +33,9 @@ describe('nx run backup:bundle', () => {
     await seedShop(source, 300);
     const destination = tempDir();
     const run = (args: string[]) =>
-      execa(process.execPath, [bundle, ...args, '--destination', destination, '--pg-bin-dir', pg.binDir], {
+      execa(process.execPath, [bundle, ...args], {
         cwd: destination,
+        env: { PG_BINDIR: pg.binDir, BACKUP_DESTINATION: destination },
         reject: false,
       });
 

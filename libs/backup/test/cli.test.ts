@@ -140,7 +140,7 @@ describe('backup CLI', () => {
     expect(misplaced.stderr).toContain('option --apply does not apply to list');
     const badCount = await run(['prune', '--keep-daily', 'seven']);
     expect(badCount.exitCode).toBe(2);
-    expect(badCount.stderr).toContain("--keep-daily must be a whole number, got 'seven'");
+    expect(badCount.stderr).toContain("prune: --keep-daily must be a number, got 'seven'");
     const help = await run(['--help']);
     expect(help.exitCode).toBe(0);
     expect(help.stdout).toContain('Usage: backup <command> [options]');

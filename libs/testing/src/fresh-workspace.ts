@@ -10,6 +10,7 @@ const workspaceRoot = resolve(import.meta.dirname, '../../..');
 /** The packages a user installs: the Nx project that builds each, and the folder its build lands in. */
 const PUBLISHED = {
   '@shopops/postgres': { project: 'postgres', folder: 'dist/libs/postgres' },
+  '@shopops/cli': { project: 'cli', folder: 'dist/libs/cli' },
   '@shopops/migrate': { project: 'migrate', folder: 'dist/libs/migrate' },
   '@shopops/backup': { project: 'backup', folder: 'dist/libs/backup' },
   '@shopops/smoke': { project: 'smoke', folder: 'dist/libs/smoke' },

@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import { locationOptions } from '../../src/backup/options.ts';
+import { listOptionsSchema } from '@shopops/backup';
+import { nxDestination } from '../../src/backup/options.ts';
 
-const { destination, s3Endpoint, s3Region, s3ForcePathStyle, json } = locationOptions;
-
-export const schema = z.object({ destination, s3Endpoint, s3Region, s3ForcePathStyle, json }).meta({
+export const schema = listOptionsSchema.extend({ destination: nxDestination }).meta({
   title: 'Backup list',
   description:
-    'Lists the backups at the destination, newest first: time, size, compression; incomplete or damaged ones are shown with what is wrong with them.',
+    'Lists the backups at the destination, newest first: time, size as stored, compression; incomplete or damaged ones (a truncated archive included) are shown with what is wrong with them, safety backups as such.',
   examples: ['nx run ops:backups', 'nx run ops:backups --destination s3://backups/shop --json'],
 });
 

@@ -1,53 +1,14 @@
 import { z } from 'zod';
-import { backupRef, jobs, locationOptions } from '../../src/backup/options.ts';
+import { restoreOptionsSchema } from '@shopops/backup';
+import { nxDatabaseOptions, nxDestination } from '../../src/backup/options.ts';
 
-export const schema = z
-  .object({
-    ...locationOptions,
-    database: z
-      .string()
-      .min(1)
-      .optional()
-      .describe(
-        'Restore into this database on the server of the URL (from DATABASE_URL or `.env.<env>`), so no password goes on the command line.',
-      )
-      .meta({ examples: ['shop_restored'] }),
-    backup: backupRef,
-    jobs,
-    keepPrevious: z
-      .number()
-      .int()
-      .nonnegative()
-      .default(1)
-      .describe(
-        'Replaced databases to keep after a swap, as `<db>__before_<time>`, the one just replaced included; older ones are dropped. 0 keeps none.',
-      ),
-    force: z
-      .boolean()
-      .default(false)
-      .describe(
-        'Replace a target that holds tables the backup does not have, or data of another database (its name differs from the backup’s).',
-      ),
-    confirm: z
-      .string()
-      .optional()
-      .describe(
-        'The target database’s name, required when the target looks like production (ENV=prod, a protected host or database).',
-      )
-      .meta({ examples: ['shop'] }),
-    safetyBackup: z.boolean().default(false).describe('Back up the target database first, to the same destination.'),
-    compression: z
-      .enum(['auto', 'zstd', 'pg-default', 'none'])
-      .optional()
-      .describe('Compression of the safety backup (see the backup executor).'),
-    protectedHosts: z
-      .array(z.string())
-      .optional()
-      .describe('Hosts whose databases count as production. Default: $BACKUP_PROTECTED_HOSTS (comma-separated).'),
-    protectedDatabases: z
-      .array(z.string())
-      .optional()
-      .describe('Database names that count as production on any host. Default: $BACKUP_PROTECTED_DATABASES.'),
+export const schema = restoreOptionsSchema
+  .extend({
+    ...nxDatabaseOptions,
+    destination: nxDestination,
+    database: restoreOptionsSchema.shape.database.describe(
+      'Restore into this database on the server of the URL (from DATABASE_URL or `.env.<env>`), so no password goes on the command line.',
+    ),
   })
   .meta({
     title: 'Restore',

@@ -1,13 +1,13 @@
 import { isAbsolute, join } from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
 import type { z } from 'zod';
-import { maskSecrets, runCli } from '@shopops/backup';
+import { executeBackupCommand, maskSecrets, type BackupCommand, type BackupCommandOptions } from '@shopops/backup';
 import { resolveDatabaseUrl } from '../database-url.ts';
 import { parseOptions } from '../parse-options.ts';
-import { toBackupCliArguments, type BackupCommand, type CommandOptions } from './cli-arguments.ts';
+import type { NxDatabaseOptions } from './options.ts';
 
 /** Which commands read or write a database, and so need its URL. */
-const NEEDS_DATABASE: Record<BackupCommand, (options: CommandOptions) => boolean> = {
+const NEEDS_DATABASE: Record<BackupCommand, (options: { drill?: boolean }) => boolean> = {
   backup: () => true,
   restore: () => true,
   verify: (options) => options.drill !== false,
@@ -16,50 +16,61 @@ const NEEDS_DATABASE: Record<BackupCommand, (options: CommandOptions) => boolean
 };
 
 /**
- * The body of every backup executor: validate the options with the executor's schema, resolve the
- * database URL and a workspace-relative destination, then run the @shopops/backup CLI in-process.
+ * The body of every backup executor: validate with the executor's schema (the engine's, extended),
+ * resolve the database URL and workspace-relative paths, then call the engine's typed API, which
+ * prints exactly what the `backup` CLI prints.
  */
-export async function runBackupCommand(
-  command: BackupCommand,
-  schema: z.ZodType<CommandOptions>,
+export async function runBackupCommand<C extends BackupCommand>(
+  command: C,
+  schema: z.ZodType<BackupCommandOptions<C> & Partial<NxDatabaseOptions>>,
   rawOptions: unknown,
   context: ExecutorContext,
   target: string = command,
 ): Promise<{ success: boolean }> {
-  try {
-    const options = parseOptions(schema, rawOptions, target);
-    const destination = options.destination ?? process.env.BACKUP_DESTINATION ?? 'backups';
-    const url = NEEDS_DATABASE[command](options) ? databaseUrl(options, context, target) : undefined;
-    const args = toBackupCliArguments(
-      command,
-      { ...options, destination: inWorkspace(destination, context.root) },
-      url,
-    );
-    const exitCode = await runCli(args, { env: process.env });
-    return { success: exitCode === 0 };
-  } catch (error) {
-    console.error(maskSecrets(`${target}: ${(error as Error).message}`));
-    return { success: false };
-  }
+  const io = { stdout: process.stdout, stderr: process.stderr, env: process.env };
+  const exitCode = await executeBackupCommand(
+    command,
+    () => {
+      const { env, envProject, ...options } = asUsage(() => parseOptions(schema, rawOptions, target));
+      const inWorkspace = (path: string | undefined) =>
+        path === undefined || path.startsWith('s3://') || isAbsolute(path) ? path : join(context.root, path);
+      const resolved = {
+        ...options,
+        destination: inWorkspace(options.destination ?? process.env.BACKUP_DESTINATION ?? 'backups'),
+      } as BackupCommandOptions<C> & { metricsFile?: string };
+      if ('metricsFile' in resolved) resolved.metricsFile = inWorkspace(resolved.metricsFile);
+      if (NEEDS_DATABASE[command](resolved as { drill?: boolean })) {
+        (resolved as { url?: string }).url = databaseUrl({ ...options, env, envProject }, context, target);
+      }
+      return resolved;
+    },
+    io,
+  );
+  return { success: exitCode === 0 };
 }
 
-function databaseUrl(options: CommandOptions, context: ExecutorContext, target: string): string {
+function databaseUrl(options: Partial<NxDatabaseOptions>, context: ExecutorContext, target: string): string {
   const projectName = options.envProject ?? context.projectName!;
   const project = context.projectsConfigurations.projects[projectName];
-  if (!project) throw new Error(`--envProject: no project named '${projectName}' in this workspace`);
-  const { url, source, warning } = resolveDatabaseUrl({
-    ...options,
-    projectRoot: project.root,
-    workspaceRoot: context.root,
-  });
+  if (!project) throw new ExecutorUsage(`--envProject: no project named '${projectName}' in this workspace`);
+  const { url, source, warning } = asUsage(() =>
+    resolveDatabaseUrl({ ...options, projectRoot: project.root, workspaceRoot: context.root }),
+  );
   if (warning) console.error(`${target}: warning: ${warning}`);
   // Which database is about to be read or overwritten must never be a guess, and never show the password.
   console.error(maskSecrets(`${target}: database ${url} (from ${source})`));
   return url;
 }
 
-/** Relative directories mean the workspace root, wherever Nx was started from. */
-function inWorkspace(destination: string, workspaceRoot: string): string {
-  if (destination.startsWith('s3://') || isAbsolute(destination)) return destination;
-  return join(workspaceRoot, destination);
+function asUsage<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    throw new ExecutorUsage((error as Error).message);
+  }
+}
+
+/** A problem with the executor's options or the workspace: said in one line, with where to look. */
+class ExecutorUsage extends Error {
+  readonly remedy = 'see the target’s --help (nx run <project>:<target> --help)';
 }
