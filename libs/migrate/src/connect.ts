@@ -1,29 +1,19 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { connect as openSession, PostgresConnectError } from '@shopops/postgres';
 import { MigrateError } from './errors.ts';
-import { describeTarget, maskSecrets, parseDatabaseUrl } from './url.ts';
+import { maskSecrets, parseDatabaseUrl } from './url.ts';
 
-const CONNECT_TIMEOUT_MS = 10_000;
+const SESSION = { applicationName: 'migrate' };
 
 /** Opens one session named `migrate` (visible in pg_stat_activity); connection failures become one clear line. */
 export async function connect(url: string): Promise<pg.Client> {
-  const target = describeTarget(parseDatabaseUrl(url));
-  const client = new pg.Client({
-    connectionString: url,
-    application_name: 'migrate',
-    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-  });
-  // A server that goes away while the session idles emits 'error'; unhandled, that would crash the process.
-  client.on('error', () => undefined);
+  parseDatabaseUrl(url);
   try {
-    await client.connect();
+    return await openSession(url, SESSION);
   } catch (error) {
-    throw new MigrateError(`cannot connect to ${target}: ${maskSecrets(causeOf(error), url)}`, {
-      remedy:
-        'check that the server is running and reachable and that --url (or DATABASE_URL) names the right host, port, database, user and password',
-      cause: error,
-    });
+    if (!(error instanceof PostgresConnectError)) throw error;
+    throw new MigrateError(maskSecrets(error.message, url), { remedy: error.remedy, cause: error });
   }
-  return client;
 }
 
 /** Runs `fn` with a fresh session and always closes it. */
@@ -34,11 +24,4 @@ export async function withClient<T>(url: string, fn: (client: pg.Client) => Prom
   } finally {
     await client.end().catch(() => undefined);
   }
-}
-
-function causeOf(error: unknown): string {
-  const { code, message } = error as { code?: string; message?: string };
-  if (code === 'ECONNREFUSED') return 'connection refused';
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found';
-  return message || String(error);
 }

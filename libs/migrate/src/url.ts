@@ -30,11 +30,3 @@ function passwordsOf(url: string): string[] {
     return [];
   }
 }
-
-/** `host:port/database` for messages: what we tried to reach, without credentials. */
-export function describeTarget(url: URL): string {
-  const host = url.hostname || url.searchParams.get('host') || 'localhost';
-  const database =
-    decodeURIComponent(url.pathname.replace(/^\//, '')) || decodeURIComponent(url.username) || 'postgres';
-  return `${host}:${url.port || '5432'}/${database}`;
-}

@@ -282,7 +282,7 @@ describe('connection failures', () => {
     const port = await freePort();
     const error = await failure(up({ url: `postgres://app:s3cret@127.0.0.1:${port}/shop`, dir: await migrationDir() }));
     expect(error.message).toBe(`cannot connect to 127.0.0.1:${port}/shop: connection refused`);
-    expect(error.remedy).toContain('--url');
+    expect(error.remedy).toContain('the URL (or DATABASE_URL)');
     expect(`${error.message} ${error.remedy}`).not.toContain('s3cret');
   });
 
