@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { status as migrationStatus } from '@shopops/migrate';
+import { maskSecrets } from '@shopops/postgres';
 import { abortable, type Database } from './db.ts';
 import type { Storage } from './storage.ts';
 
@@ -102,8 +103,5 @@ function describe(error: unknown): string {
   const { code, name, message } = error as { code?: string; name?: string; message?: string };
   if (code === 'ECONNREFUSED') return 'connection refused';
   const text = message || name || String(error);
-  return text
-    .replace(/(\/\/[^:/@\s]*:)[^@\s]*@/g, '$1***@')
-    .split('\n')[0]!
-    .slice(0, 300);
+  return maskSecrets(text).split('\n')[0]!.slice(0, 300);
 }

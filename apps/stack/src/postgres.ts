@@ -1,4 +1,4 @@
-import pg from 'pg';
+import { createDatabaseIfMissing, urlForDatabase, withClient } from '@shopops/postgres';
 import { startPostgres, type TestPostgres } from '@shopops/local-servers';
 import { clusterDirectory } from './cluster-directory.ts';
 
@@ -33,15 +33,6 @@ export async function localDatabase(dataDir: string, port: number, env: NodeJS.P
 }
 
 async function ensureDatabase(serverUrl: string, name: string): Promise<string> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);
-    if (!rowCount) await client.query(`create database ${client.escapeIdentifier(name)}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
+  await withClient(serverUrl, { applicationName: 'stack' }, (client) => createDatabaseIfMissing(client, name));
+  return urlForDatabase(serverUrl, name);
 }

@@ -1,3 +1,4 @@
+import { maskSecrets } from '@shopops/postgres';
 /**
  * Field names whose values never reach a log line, compared lower-case wherever they appear in a logged object
  * (headers, bodies, config objects). One Set lookup per key: pino's path-based redaction with wildcards cost
@@ -77,7 +78,6 @@ export function redactSensitiveKeys<T>(value: T, depth = 0): T {
 
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g;
 const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+/g;
-const URL_PASSWORD = /(\/\/[^:/@\s"]*:)[^@\s"/]+@/g;
 
 /**
  * Returns a function that removes secrets from a serialised log line: the configured secret values wherever they
@@ -95,7 +95,8 @@ export function createScrubber(secrets: readonly string[]): (line: string) => st
     }
     if (out.includes('Bearer') || out.includes('Basic')) out = out.replace(BEARER, '$1 ***');
     if (out.includes('eyJ')) out = out.replace(JWT, '***');
-    if (out.includes('@')) out = out.replace(URL_PASSWORD, '$1***@');
+    // URL passwords of every shape and libpq's password= key: the one masking all engines share.
+    if (out.includes('@') || out.includes('assword')) out = maskSecrets(out);
     return out;
   };
 }

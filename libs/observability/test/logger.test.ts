@@ -45,6 +45,18 @@ describe('createLogger', () => {
     expect(entry.s3).toEqual({ secretAccessKey: '***', accessKeyId: '***' });
   });
 
+  it('masks a database password whatever the URL’s shape, through the masking every engine shares', () => {
+    const { lines, stream } = capture();
+    createLogger({ level: 'info', secrets: [] }, stream).error(
+      { first: 'shop:pw1234@db:5432/shop', second: 'postgres://u:pa@ss99@h/db', conninfo: 'host=h password=hunter22' },
+      'mail joe@example.com about postgres://a:one1@h/x and postgres://b:two2@h/y',
+    );
+    const line = lines[0]!;
+    for (const secret of ['pw1234', 'pa@ss99', 'ss99', 'hunter22', 'one1', 'two2']) expect(line).not.toContain(secret);
+    expect(line).toContain('joe@example.com');
+    expect(line).toContain('postgres://b:***@h/y');
+  });
+
   it('scrubs configured secret values, credentials and JWTs wherever they appear in a line', () => {
     const { lines, stream } = capture();
     const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJlLWJ5dGVz';
