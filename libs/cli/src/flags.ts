@@ -135,7 +135,7 @@ export function flagsHelp(flags: Flag[], width = 28): string {
       const shown =
         flag.defaultValue === undefined || flag.kind === 'boolean'
           ? ''
-          : ` (default ${JSON.stringify(flag.defaultValue)})`;
+          : ` (default: ${typeof flag.defaultValue === 'string' ? flag.defaultValue : JSON.stringify(flag.defaultValue)})`;
       const right = `${flag.description}${shown}`;
       return left.length + 2 > width ? `${left}\n${' '.repeat(width)}${right}` : `${left.padEnd(width)}${right}`;
     })

@@ -50,8 +50,8 @@ describe('flags from one zod schema', () => {
       [
         '  --url VALUE               Database URL.',
         '  --keep-daily N            Days to keep.',
-        '  --jobs N                  Parallel jobs. (default 2)',
-        '  --compression zstd|none   How to compress. (default "zstd")',
+        '  --jobs N                  Parallel jobs. (default: 2)',
+        '  --compression zstd|none   How to compress. (default: zstd)',
         '  --no-drill                Run a restore drill.',
         '  --apply                   Really delete.',
         '  --protected-hosts VALUE   Hosts that count as production.',

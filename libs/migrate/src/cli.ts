@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import { z } from 'zod';
+import { flagsHelp, flagsOf, parseFlags } from '@shopops/cli';
 import {
   migrateCommands,
   migrateOptionsSchema,
@@ -7,7 +6,7 @@ import {
   type MigrateOption,
   type MigrateOptionsInput,
 } from './option-schema.ts';
-import { describeError, kebab, runMigrateCommand, UsageError, type MigrateIo } from './run-command.ts';
+import { describeError, runMigrateCommand, UsageError, type MigrateIo } from './run-command.ts';
 
 /** What each command takes beyond the options every database command takes. */
 interface CommandSpec {
@@ -55,25 +54,10 @@ const COMMANDS: Record<MigrateCommand, CommandSpec> = {
   },
 };
 
-// Positional arguments are not flags; the rest of the schema is, in kebab-case.
-const POSITIONAL = new Set<MigrateOption>(['to', 'name']);
-const FLAGS = (Object.keys(migrateOptionsSchema.shape) as MigrateOption[]).filter((key) => !POSITIONAL.has(key));
+// Positional arguments are not flags; the rest of the schema is, as @shopops/cli spells it.
+const POSITIONAL: MigrateOption[] = ['to', 'name'];
+const FLAGS = flagsOf(migrateOptionsSchema, POSITIONAL);
 const COMMAND_ONLY = new Set(Object.values(COMMANDS).flatMap((c) => c.options));
-
-type Kind = 'boolean' | 'number' | 'string';
-
-function kindOf(key: MigrateOption): Kind {
-  let schema: z.ZodType = migrateOptionsSchema.shape[key];
-  while (schema instanceof z.ZodDefault || schema instanceof z.ZodOptional) schema = schema.unwrap() as z.ZodType;
-  return schema instanceof z.ZodBoolean ? 'boolean' : schema instanceof z.ZodNumber ? 'number' : 'string';
-}
-
-const PARSE_OPTIONS = {
-  ...Object.fromEntries(
-    FLAGS.map((key) => [kebab(key), { type: kindOf(key) === 'boolean' ? 'boolean' : 'string' } as const]),
-  ),
-  help: { type: 'boolean', short: 'h' },
-} as const satisfies NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>;
 
 export const USAGE = usage();
 
@@ -81,16 +65,6 @@ function usage(): string {
   const commands = Object.entries(COMMANDS).map(([name, spec]) =>
     row(`${name}${spec.argument ? ` ${spec.argument.shown}` : ''}`, spec.summary, 26),
   );
-  const options = FLAGS.map((key) => {
-    const schema = migrateOptionsSchema.shape[key];
-    const value = { boolean: '', number: ' N', string: ' VALUE' }[kindOf(key)];
-    const fallback = schema.safeParse(undefined);
-    const shownDefault =
-      fallback.success && fallback.data !== undefined && kindOf(key) !== 'boolean'
-        ? ` (default: ${String(fallback.data)})`
-        : '';
-    return row(`--${kebab(key)}${value}`, `${schema.description ?? ''}${shownDefault}`, 30);
-  });
   return [
     'Usage: migrate [command] [argument] [options]',
     '',
@@ -99,8 +73,8 @@ function usage(): string {
     row('help', 'show this help', 26),
     '',
     'Options:',
-    ...options,
-    row('-h, --help', 'show this help', 30),
+    flagsHelp(FLAGS, 34),
+    row('-h, --help', 'show this help', 31),
     '',
     'Results go to stdout, progress and errors to stderr; DEBUG=1 adds stacks to errors.',
     'Exit codes: 0 done, 1 failed, 2 usage error, 3 status --exit-code found work to do (or a dirty database).',
@@ -140,18 +114,15 @@ export async function main(argv: string[], io: MigrateIo = processIo): Promise<n
   }
 }
 
-type Values = Record<string, string | boolean | undefined>;
+type Values = Record<string, unknown>;
 
 function parseCommandLine(argv: string[]): { values: Values; positionals: string[] } {
   try {
-    return parseArgs({ args: argv, options: PARSE_OPTIONS, allowPositionals: true, strict: true });
+    return parseFlags(FLAGS, argv);
   } catch (error) {
-    const { code, message } = error as { code?: string; message: string };
-    const what =
-      code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
-        ? `unknown option ${/'([^']+)'/.exec(message)?.[1] ?? message}`
-        : `${message.charAt(0).toLowerCase()}${message.slice(1)}`;
-    throw new UsageError(what, { remedy: 'see migrate --help' });
+    const message = (error as Error).message;
+    const unknown = /^Unknown option '([^']+)'/.exec(message)?.[1];
+    throw new UsageError(unknown ? `unknown option ${unknown}` : message, { remedy: 'see migrate --help' });
   }
 }
 
@@ -170,26 +141,17 @@ function toOptions(
     });
   }
   const options: Record<string, unknown> = {};
-  for (const key of FLAGS) {
-    const value = values[kebab(key)];
+  for (const { key, name } of FLAGS) {
+    const value = values[key];
     if (value === undefined) continue;
-    if (COMMAND_ONLY.has(key) && !spec.options.includes(key)) {
-      throw new UsageError(`--${kebab(key)} does not apply to ${command}`, { remedy: 'see migrate --help' });
+    if (COMMAND_ONLY.has(key as MigrateOption) && !spec.options.includes(key as MigrateOption)) {
+      throw new UsageError(`--${name} does not apply to ${command}`, { remedy: 'see migrate --help' });
     }
-    options[key] = kindOf(key) === 'number' ? wholeNumber(String(value), key) : value;
+    options[key] = value;
   }
   if (spec.argument && args[0] !== undefined) options[spec.argument.option] = args[0];
   // An empty variable counts as unset, as a shell's `VAR= migrate …` means.
   options.url ??= env.DATABASE_URL || undefined;
   options.dir ??= env.MIGRATIONS_DIR || undefined;
   return options as MigrateOptionsInput;
-}
-
-function wholeNumber(value: string, key: MigrateOption): number {
-  if (!/^\d+$/.test(value)) {
-    throw new UsageError(`invalid --${kebab(key)} ${JSON.stringify(value)}`, {
-      remedy: 'expected a whole number, e.g. 3',
-    });
-  }
-  return Number(value);
 }

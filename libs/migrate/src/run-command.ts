@@ -1,3 +1,4 @@
+import { kebab } from '@shopops/cli';
 import { join } from 'node:path';
 import { EXPECTED_FORM } from '@shopops/postgres';
 import { MigrateError } from './errors.ts';
@@ -229,10 +230,6 @@ function requireVersion(options: MigrateOptions, command: 'force' | 'baseline'):
   throw new UsageError(`${command} needs a version`, {
     remedy: `migrate ${command} <version>, e.g. migrate ${command} 20260101000000 (see migrate status)`,
   });
-}
-
-export function kebab(key: string): string {
-  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
 function count(n: number, noun: string): string {
