@@ -9,7 +9,7 @@ import type { Manifest } from './manifest.ts';
 import { restoreArchive } from './pg-restore.ts';
 import { connect, withClient } from './postgres-client.ts';
 import { databasesOfPattern, previousDatabaseName, restoreStamp, scratchDatabaseName } from './restore-names.ts';
-import { compareRowCounts, countRows, summarizeComparison, type TableComparison } from './row-counts.ts';
+import { analyzeAndCountRows, compareRowCounts, summarizeComparison, type TableComparison } from './row-counts.ts';
 import type { ExistingTarget } from './target-state.ts';
 
 export interface SwapRestoreOptions extends SwapOptions {
@@ -59,7 +59,7 @@ export async function restoreBySwap(
   try {
     options.log?.(`restoring into the scratch database ${scratch.database} with ${options.jobs} jobs`);
     await restoreArchive(scratch, archivePath, options);
-    tables = compareRowCounts(manifest.tables, await countRows(keeper));
+    tables = compareRowCounts(manifest.tables, await analyzeAndCountRows(keeper));
     const comparison = summarizeComparison(tables);
     if (!comparison.ok) throw new BackupError(`the restored copy differs from the manifest: ${comparison.text}`);
     warnings = await copyDatabaseAttributes(keeper, target.database, scratch.database);

@@ -12,8 +12,8 @@ import { formatDuration, type Reporting } from './progress.ts';
 import { restoreBySwap } from './restore-by-swap.ts';
 import { guardOverwrite, guardProduction, type OverwriteConsent } from './restore-guard.ts';
 import {
+  analyzeAndCountRows,
   compareRowCounts,
-  countRows,
   formatComparison,
   summarizeComparison,
   type TableComparison,
@@ -133,7 +133,7 @@ async function restoreByMethod(
     `${target.database}: this role cannot create databases, so the restore runs in one transaction (-j 1) that rolls back on any failure`,
   );
   await restoreInOneTransaction(target, archivePath, manifest.tables, options.pgBinDir);
-  const tables = compareRowCounts(manifest.tables, await withClient(target, countRows));
+  const tables = compareRowCounts(manifest.tables, await withClient(target, analyzeAndCountRows));
   return { method: 'single-transaction', tables, ...none };
 }
 
@@ -146,7 +146,7 @@ async function restoreIntoNew(
 ): Promise<TableComparison[]> {
   try {
     await restoreArchive(target, archivePath, options);
-    const tables = compareRowCounts(manifest.tables, await withClient(target, countRows));
+    const tables = compareRowCounts(manifest.tables, await withClient(target, analyzeAndCountRows));
     const comparison = summarizeComparison(tables);
     if (!comparison.ok) throw new BackupError(`the restored database differs from the manifest: ${comparison.text}`);
     return tables;

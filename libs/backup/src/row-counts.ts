@@ -11,6 +11,34 @@ export const USER_TABLES = `
                     where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')
   order by 1, 2`;
 
+/**
+ * Row counts for describing a database before it is replaced: the planner's estimate where ANALYZE (or
+ * an earlier restore) left one, exact where there is none, so inspecting a large target costs no scan.
+ */
+export async function estimateRows(
+  client: pg.ClientBase,
+): Promise<{ tables: Record<string, number>; estimated: boolean }> {
+  const { rows } = await client.query<{ schema: string; name: string; estimate: number }>(
+    `select t.schema, t.name, c.reltuples::float8 as estimate
+     from (${USER_TABLES}) t
+     join pg_namespace n on n.nspname = t.schema
+     join pg_class c on c.relnamespace = n.oid and c.relname = t.name`,
+  );
+  const tables: Record<string, number> = {};
+  let estimated = false;
+  for (const { schema, name, estimate } of rows) {
+    if (estimate >= 0) {
+      tables[`${schema}.${name}`] = Math.round(estimate);
+      estimated = true;
+      continue;
+    }
+    const quoted = `${client.escapeIdentifier(schema)}.${client.escapeIdentifier(name)}`;
+    const counted = await client.query<{ count: string }>(`select count(*) as count from only ${quoted}`);
+    tables[`${schema}.${name}`] = Number(counted.rows[0]?.count ?? 0);
+  }
+  return { tables, estimated };
+}
+
 /** Exact row count of every user table, keyed "schema.table", as the client's current snapshot sees them. */
 export async function countRows(client: pg.ClientBase): Promise<Record<string, number>> {
   const tables = (await client.query<{ schema: string; name: string }>(USER_TABLES)).rows;
@@ -61,4 +89,17 @@ export function summarizeComparison(rows: TableComparison[]): { ok: boolean; tex
   if (bad.length === 0) return { ok: true, text: matching };
   const list = bad.map((r) => `${r.table} ${show(r.expected)}→${show(r.actual)}`).join(', ');
   return { ok: false, text: `${matching}, ${bad.length} ${bad.length === 1 ? 'does' : 'do'} not (${list})` };
+}
+
+/**
+ * pg_restore leaves no planner statistics: until autovacuum gets there, the first queries after a
+ * restore plan blind. ANALYZE before the database takes traffic (and its estimates describe it next time).
+ */
+export async function analyze(client: pg.ClientBase): Promise<void> {
+  await client.query('analyze');
+}
+
+export async function analyzeAndCountRows(client: pg.ClientBase): Promise<Record<string, number>> {
+  await analyze(client);
+  return countRows(client);
 }

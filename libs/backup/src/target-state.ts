@@ -2,13 +2,15 @@ import { isMissingDatabase } from '@shopops/postgres';
 import type { DatabaseTarget } from './database-url.ts';
 import { BackupError } from './errors.ts';
 import { withClient } from './postgres-client.ts';
-import { countRows } from './row-counts.ts';
+import { estimateRows } from './row-counts.ts';
 
 /** What a restore found at the target before touching it. */
 export interface ExistingTarget {
   /** Exact row count of every user table, keyed "schema.table". */
   tables: Record<string, number>;
   rows: number;
+  /** Some counts are the planner's estimates (the target is described, not verified, before a restore). */
+  rowsEstimated: boolean;
   owner: string;
   tablespace: string;
   /** The role may build a database beside the target and rename both (superuser, or CREATEDB and owner). */
@@ -36,11 +38,12 @@ export async function inspectTarget(target: DatabaseTarget): Promise<ExistingTar
   try {
     return await withClient(target, async (client) => {
       const facts = (await client.query(DATABASE_FACTS)).rows[0] as Record<string, string | boolean | null>;
-      const tables = await countRows(client);
+      const { tables, estimated } = await estimateRows(client);
       const provenance = PROVENANCE.exec(String(facts.comment ?? ''));
       return {
         tables,
         rows: Object.values(tables).reduce((sum, n) => sum + n, 0),
+        rowsEstimated: estimated,
         owner: String(facts.owner),
         tablespace: String(facts.tablespace),
         canSwap: facts.can_swap === true,
@@ -56,5 +59,6 @@ export async function inspectTarget(target: DatabaseTarget): Promise<ExistingTar
 export function describeTarget(target: DatabaseTarget, state: ExistingTarget | undefined): string {
   if (!state) return `${target.database} does not exist yet`;
   const count = Object.keys(state.tables).length;
-  return `${target.database} holds ${count} ${count === 1 ? 'table' : 'tables'}, ${state.rows} rows`;
+  const rows = `${state.rowsEstimated ? 'about ' : ''}${state.rows} rows`;
+  return `${target.database} holds ${count} ${count === 1 ? 'table' : 'tables'}, ${rows}`;
 }
