@@ -6,7 +6,9 @@ export function junitXml(result: SmokeResult): string {
   const cases = result.checks.map((check) => {
     const attrs = `name="${xml(check.name)}" classname="smoke.${xml(check.tags[0] ?? 'checks')}" time="${seconds(check.durationMs)}"`;
     const detail = xml(
-      [`${check.method} ${check.url}`, `attempts: ${check.attempts}`, ...check.failures.map((f) => `- ${f}`)].join('\n'),
+      [`${check.method} ${check.url}`, `attempts: ${check.attempts}`, ...check.failures.map((f) => `- ${f}`)].join(
+        '\n',
+      ),
     );
     const message = xml(check.failures.join('; '));
     const props = `\n      <system-out>${xml(`${check.method} ${check.url}: status ${check.httpStatus ?? 'none'}, ${check.attempts} attempt(s), ${check.latencyMs ?? '-'} ms`)}</system-out>`;
@@ -28,12 +30,14 @@ export function junitXml(result: SmokeResult): string {
 }
 
 function xml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    // Control characters are not allowed in XML 1.0 at all, even escaped.
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+  return (
+    text
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      // Control characters are not allowed in XML 1.0 at all, even escaped.
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+  );
 }
