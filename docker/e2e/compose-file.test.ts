@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import Ajv2019 from 'ajv/dist/2019.js';
@@ -93,12 +93,72 @@ describe('docker-compose.yml', () => {
     expect(compose.services['minio-init']!.depends_on).toEqual({ minio: { condition: 'service_healthy' } });
     expect(JSON.stringify(compose.services['minio-init'])).toContain('mc mb --ignore-existing local/uploads');
     expect(adminer!.ports).toEqual(['8081:8080']);
-    expect(Object.keys(compose.volumes)).toEqual(['postgres-data', 'minio-data']);
+    expect(Object.keys(compose.volumes)).toEqual(['postgres-data', 'minio-data', 'prometheus-data', 'backup-metrics']);
     expect(Object.keys(compose.networks)).toEqual(['backend', 'frontend']);
     // Every network and named volume a service uses is declared.
     for (const service of Object.values(compose.services)) {
       for (const network of service.networks ?? []) expect(Object.keys(compose.networks)).toContain(network);
-      for (const volume of service.volumes ?? []) expect(Object.keys(compose.volumes)).toContain(volume.split(':')[0]);
+      for (const volume of service.volumes ?? []) {
+        const source = volume.split(':')[0]!;
+        // Bind mounts (./path, /path) need no declaration; named volumes do.
+        if (!source.startsWith('.') && !source.startsWith('/')) expect(Object.keys(compose.volumes)).toContain(source);
+      }
     }
+  });
+
+  describe('the observability profile', () => {
+    const OBSERVABILITY = [
+      'prometheus',
+      'alertmanager',
+      'grafana',
+      'node-exporter',
+      'postgres-exporter',
+      'pushgateway',
+      'otel-collector',
+    ];
+
+    it('holds Prometheus, Alertmanager, Grafana, the exporters, the Pushgateway and the OpenTelemetry Collector, and nothing of the development stack', () => {
+      const profiled = Object.entries(compose.services).filter(([, s]) => (s as { profiles?: string[] }).profiles);
+      expect(profiled.map(([name]) => name).sort()).toEqual([...OBSERVABILITY].sort());
+      for (const [, service] of profiled)
+        expect((service as { profiles: string[] }).profiles).toEqual(['observability']);
+    });
+
+    it('mounts files of monitoring/ that exist', () => {
+      for (const name of OBSERVABILITY) {
+        for (const volume of compose.services[name]!.volumes ?? []) {
+          const source = volume.split(':')[0]!;
+          if (source.startsWith('./'))
+            expect(existsSync(resolve(workspaceRoot, source)), `${name}: ${source}`).toBe(true);
+        }
+      }
+    });
+
+    it('Prometheus scrapes the services by the names and ports compose gives them', () => {
+      const prometheus = parse(
+        readFileSync(resolve(workspaceRoot, 'monitoring/prometheus/prometheus.yml'), 'utf8'),
+      ) as {
+        scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
+        alerting: { alertmanagers: { static_configs: { targets: string[] }[] }[] };
+      };
+      const targets = prometheus.scrape_configs.flatMap((job) => job.static_configs.flatMap((c) => c.targets));
+      for (const target of [...targets, ...prometheus.alerting.alertmanagers[0]!.static_configs[0]!.targets]) {
+        const host = target.split(':')[0]!;
+        if (host !== 'localhost') expect(Object.keys(compose.services), target).toContain(host);
+      }
+      expect(targets).toEqual(
+        expect.arrayContaining(['api:8080', 'node-exporter:9100', 'postgres-exporter:9187', 'pushgateway:9091']),
+      );
+      for (const name of OBSERVABILITY) expect(compose.services[name]!.networks).toEqual(['backend']);
+    });
+
+    it("node-exporter reads the backup CLI's textfiles; Grafana gets the provisioning and dashboards", () => {
+      expect(compose.services['node-exporter']!.volumes).toContain('backup-metrics:/textfiles:ro');
+      expect(JSON.stringify(compose.services['node-exporter'])).toContain('--collector.textfile.directory=/textfiles');
+      expect(compose.services.grafana!.volumes).toEqual([
+        './monitoring/grafana/provisioning:/etc/grafana/provisioning:ro',
+        './monitoring/grafana/dashboards:/var/lib/grafana/dashboards:ro',
+      ]);
+    });
   });
 });

@@ -24,6 +24,7 @@ import { productImageRoutes } from './routes/product-images.ts';
 import { productRoutes } from './routes/products.ts';
 import { sandboxCheckoutRoutes } from './routes/sandbox-checkout.ts';
 import { createStorage, type Storage } from './storage.ts';
+import { versionInfo } from './version.ts';
 
 export const DEFAULT_MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
 
@@ -45,6 +46,11 @@ export interface BuildAppOptions {
   tracing?: boolean;
   /** Default: MIGRATIONS_DIR, else apps/api/migrations. */
   migrationsDir?: string;
+  /**
+   * The scrape-time gauges (database pool, readiness checks, app_build_info); default true. false only for
+   * the benchmark's "hooks" baseline, which measures what they add.
+   */
+  stateMetrics?: boolean;
 }
 
 /**
@@ -130,6 +136,7 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Fastify
     },
   };
   app.decorate('api', context);
+  if (metrics && (options.stateMetrics ?? true)) trackState(metrics, context);
 
   registerErrorHandling(app);
   // Once shutdown begins, every response closes its connection: keep-alive sockets busy when the listener
@@ -163,6 +170,20 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Fastify
     if (redis && !options.redis) await redis.quit().catch(() => redis.disconnect());
   });
   return app;
+}
+
+/** The gauges Prometheus reads at scrape time: pool, readiness, build. */
+function trackState(metrics: ApiMetrics, context: ApiContext): void {
+  const pool = context.db.pool;
+  metrics.trackPool(() => ({
+    total: pool.totalCount,
+    idle: pool.idleCount,
+    waiting: pool.waitingCount,
+    max: pool.options.max ?? context.config.database.poolMax,
+  }));
+  metrics.trackReadiness(() => context.readiness.report());
+  const { version, commit } = versionInfo(context.config.build);
+  metrics.setBuildInfo({ version, commit });
 }
 
 function redisSettled(redis: Redis, timeoutMs: number): Promise<void> {

@@ -19,6 +19,9 @@ const tracing = config.otel.endpoint
       endpoint: config.otel.endpoint,
       serviceName: config.otel.serviceName,
       serviceVersion: config.build.version,
+      sampler: config.otel.sampler,
+      samplerRatio: config.otel.samplerRatio,
+      slowRequestMs: config.otel.slowRequestMs,
       ignorePaths: ['/healthz', '/readyz', '/metrics'],
     })
   : undefined;

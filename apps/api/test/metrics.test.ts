@@ -10,7 +10,7 @@ let contentType: string;
 
 beforeAll(async () => {
   stack = await startTestStack();
-  t = await buildTestApp(stack);
+  t = await buildTestApp(stack, { APP_VERSION: '1.2.3', GIT_COMMIT: 'abc1234' });
   const a = await createProduct(t.app, t.adminToken, { sku: 'M-1', name: 'One', priceCents: 100, stock: 10 });
   const b = await createProduct(t.app, t.adminToken, { sku: 'M-2', name: 'Two', priceCents: 100, stock: 10 });
   await t.app.inject({ method: 'GET', url: '/products' });
@@ -69,6 +69,42 @@ describe('GET /metrics', () => {
     for (const name of ['payments_started_total', 'payments_paid_total', 'payments_failed_total']) {
       expect(text).toContain(`# TYPE ${name} counter`);
     }
+  });
+
+  it('reports the database pool: open, idle and waiting connections, and its max', () => {
+    expect(text).toContain('# TYPE db_pool_connections gauge');
+    expect(metricValue(text, 'db_pool_connections{state="total"}')).toBeGreaterThanOrEqual(1);
+    expect(metricValue(text, 'db_pool_connections{state="waiting"}')).toBe(0);
+    expect(text).toMatch(/^db_pool_connections\{state="idle"\} \d+$/m);
+    expect(metricValue(text, 'db_pool_max_connections')).toBe(t.config.database.poolMax);
+  });
+
+  it('names the running build in app_build_info', () => {
+    expect(metricValue(text, `app_build_info{version="1.2.3",commit="abc1234"}`)).toBe(1);
+  });
+
+  it('reports each readiness check at scrape time', () => {
+    expect(metricValue(text, 'readiness_check_ok{check="database"}')).toBe(1);
+    expect(metricValue(text, 'readiness_check_ok{check="migrations"}')).toBe(1);
+    expect(metricValue(text, 'readiness_check_ok{check="storage"}')).toBe(1);
+    expect(metricValue(text, 'api_ready')).toBe(1);
+  });
+
+  it("declares the payment providers' latency histogram", () => {
+    expect(text).toContain('# TYPE payment_provider_request_seconds histogram');
+  });
+
+  it('keeps the same series however many distinct paths are requested', async () => {
+    const seriesCount = (body: string) => body.split('\n').filter((l) => l && !l.startsWith('#')).length;
+    const probe = async (count: number) => {
+      for (let i = 0; i < count; i++) {
+        await t.app.inject({ method: 'GET', url: `/random/${Math.random().toString(36).slice(2)}/${i}` });
+        await t.app.inject({ method: 'GET', url: `/products/${1_000_000 + i}` });
+      }
+      return seriesCount((await t.app.inject({ method: 'GET', url: '/metrics' })).body);
+    };
+    const afterFew = await probe(5);
+    expect(await probe(300)).toBe(afterFew);
   });
 
   it("includes Node's process metrics", () => {

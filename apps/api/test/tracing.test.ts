@@ -1,64 +1,13 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signAdminToken, type Order, type Product } from '../src/index.ts';
 import { startChildApi } from './support/child-api.ts';
 import { startFakeProvider } from './support/fake-provider.ts';
+import { startCollector } from './support/otlp-collector.ts';
 import { JWT_SECRET, PNG_BYTES, startTestStack, type TestStack } from './support/stack.ts';
-
-interface ExportedSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind: number;
-  scope: string;
-  attributes: Record<string, unknown>;
-}
 
 const SERVER = 2;
 const CLIENT = 3;
-
-/** An OTLP/HTTP collector on loopback that keeps every span posted to /v1/traces (JSON encoding). */
-async function startCollector() {
-  const spans: ExportedSpan[] = [];
-  const server: Server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    request.on('end', () => {
-      if (request.url === '/v1/traces') {
-        const payload = JSON.parse(body) as {
-          resourceSpans: {
-            scopeSpans: {
-              scope: { name: string };
-              spans: (Omit<ExportedSpan, 'scope' | 'attributes'> & {
-                attributes: { key: string; value: Record<string, unknown> }[];
-              })[];
-            }[];
-          }[];
-        };
-        for (const resource of payload.resourceSpans) {
-          for (const scope of resource.scopeSpans) {
-            for (const span of scope.spans) {
-              spans.push({
-                ...span,
-                scope: scope.scope.name,
-                attributes: Object.fromEntries(span.attributes.map((a) => [a.key, Object.values(a.value)[0]])),
-              });
-            }
-          }
-        }
-      }
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    spans,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
+const STATUS_ERROR = 2;
 
 let stack: TestStack;
 let collector: Awaited<ReturnType<typeof startCollector>>;
@@ -121,6 +70,7 @@ describe('tracing with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
     api.process.kill('SIGTERM');
     expect((await api.process).exitCode).toBe(0);
     const spans = collector.spans;
+    expect(collector.contentTypes.every((type) => type === 'application/x-protobuf')).toBe(true);
 
     // The incoming traceparent is continued: server span, named by the route template, and the queries under it.
     const createSpan = spans.find((s) => s.kind === SERVER && s.traceId === incomingTrace);
@@ -150,5 +100,48 @@ describe('tracing with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
     );
     expect(providerCall?.name).toBe('POST');
     expect(spans.find((s) => s.kind === SERVER && s.traceId === paymentTrace)?.name).toBe('POST /orders/:id/payments');
+  });
+
+  it('at a ratio of 0 keeps only the server spans of failed requests, with route, status and the trace id of the log line', async () => {
+    collector.spans.length = 0;
+    const databaseUrl = await stack.migratedDatabase();
+    const api = await startChildApi(
+      stack.env(databaseUrl, {
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+        OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+        OTEL_TRACES_SAMPLER_ARG: '0',
+        TRACES_SLOW_REQUEST_MS: '60000',
+      }),
+    );
+    const ok = await fetch(`${api.url}/products`);
+    expect(ok.status).toBe(200);
+    await fetch(`${api.url}/metrics`).then((r) => r.text());
+    await fetch(`${api.url}/readyz`).then((r) => r.text());
+    await stack.pg.stopServer();
+    let failed: Response;
+    try {
+      failed = await fetch(`${api.url}/products/1`);
+    } finally {
+      await stack.pg.startServer();
+    }
+    expect(failed.status).toBe(500);
+    const failedTrace = failed.headers.get('x-trace-id')!;
+    const logLine = await api.waitForLog((e) => e.msg === 'request completed' && e.status === 500);
+
+    api.process.kill('SIGTERM');
+    expect((await api.process).exitCode).toBe(0);
+    const spans = collector.spans;
+    // One span: the failed request's, alone (its unsampled children were never recorded).
+    expect(spans).toHaveLength(1);
+    expect(spans[0]).toMatchObject({
+      kind: SERVER,
+      name: 'GET /products/:id',
+      traceId: failedTrace,
+      statusCode: STATUS_ERROR,
+    });
+    expect(spans[0]!.attributes['http.route']).toBe('/products/:id');
+    expect(spans[0]!.attributes['http.response.status_code'] ?? spans[0]!.attributes['http.status_code']).toBe(500);
+    expect(logLine.traceId).toBe(failedTrace);
+    expect(ok.headers.get('x-trace-id')).not.toBe(failedTrace);
   });
 });

@@ -3,6 +3,7 @@ import type { EnvValues } from './schema.ts';
 import type { Environment } from './variable.ts';
 
 export type LogLevel = EnvValues['LOG_LEVEL'];
+export type TracesSampler = EnvValues['OTEL_TRACES_SAMPLER'];
 
 export interface WebpayConfig {
   apiUrl: string;
@@ -58,7 +59,13 @@ export interface Config {
     mercadopago: MercadoPagoConfig | undefined;
     sandbox: SandboxConfig | undefined;
   };
-  otel: { endpoint: string | undefined; serviceName: string };
+  otel: {
+    endpoint: string | undefined;
+    serviceName: string;
+    sampler: TracesSampler;
+    samplerRatio: number;
+    slowRequestMs: number;
+  };
   features: { payments: boolean | undefined };
   build: { version: string | undefined; commit: string; buildTime: string | undefined };
   /**
@@ -124,7 +131,13 @@ export function toConfig(v: EnvValues, secrets: readonly string[]): Config {
           : undefined,
       sandbox: v.PAYMENT_SANDBOX_ENABLED && v.PAYMENT_SANDBOX_SECRET ? { secret: v.PAYMENT_SANDBOX_SECRET } : undefined,
     },
-    otel: { endpoint: v.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: v.OTEL_SERVICE_NAME },
+    otel: {
+      endpoint: v.OTEL_EXPORTER_OTLP_ENDPOINT,
+      serviceName: v.OTEL_SERVICE_NAME,
+      sampler: v.OTEL_TRACES_SAMPLER,
+      samplerRatio: v.OTEL_TRACES_SAMPLER_ARG,
+      slowRequestMs: v.TRACES_SLOW_REQUEST_MS,
+    },
     features: { payments: v.FEATURE_PAYMENTS },
     build: { version: v.APP_VERSION, commit: v.GIT_COMMIT, buildTime: v.BUILD_TIME },
     secrets,

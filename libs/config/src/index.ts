@@ -1,5 +1,13 @@
 export { runEnvExampleCli, ENV_EXAMPLE_USAGE } from './cli.ts';
-export type { Config, FlowConfig, LogLevel, MercadoPagoConfig, SandboxConfig, WebpayConfig } from './config.ts';
+export type {
+  Config,
+  FlowConfig,
+  LogLevel,
+  MercadoPagoConfig,
+  SandboxConfig,
+  TracesSampler,
+  WebpayConfig,
+} from './config.ts';
 export { describeVariables, renderEnvExample, type VariableDescription } from './env-example.ts';
 export { ConfigError, loadConfig, variableMeta, type ConfigProblem } from './load-config.ts';
 export { maskUrlPassword } from './mask.ts';

@@ -25,6 +25,16 @@ export function integer(min: number, max = Number.MAX_SAFE_INTEGER) {
   });
 }
 
+/** A number between 0 and 1 (a sampling ratio). */
+export const ratio = z.string().transform((value, ctx) => {
+  const parsed = /^\s*(0|1|0?\.\d+|1\.0*)\s*$/.test(value) ? Number(value) : Number.NaN;
+  if (Number.isNaN(parsed)) {
+    ctx.addIssue({ code: 'custom', message: 'expected a number between 0 and 1, e.g. 0.05' });
+    return z.NEVER;
+  }
+  return parsed;
+});
+
 /** An absolute URL with one of the given schemes; returned as given (trailing slash removed). */
 export function urlWithScheme(schemes: readonly string[], form: string) {
   return z.string().transform((value, ctx) => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EXPECTED_FORM } from '@shopops/postgres';
-import { booleanFlag, corsOrigins, integer, nonEmpty, trustProxy, urlWithScheme } from './parsers.ts';
+import { booleanFlag, corsOrigins, integer, nonEmpty, ratio, trustProxy, urlWithScheme } from './parsers.ts';
 import { rateLimits } from './rate-limits.ts';
 import { ALL_ENVIRONMENTS, variable } from './variable.ts';
 
@@ -260,6 +260,33 @@ export const envSchema = z.object({
     group: 'observability',
     description: 'service.name on every span.',
     default: 'shopops-api',
+  }),
+  OTEL_TRACES_SAMPLER: variable(
+    z.enum([
+      'always_on',
+      'always_off',
+      'traceidratio',
+      'parentbased_always_on',
+      'parentbased_always_off',
+      'parentbased_traceidratio',
+    ]),
+    {
+      group: 'observability',
+      description:
+        "Which traces are kept, as OpenTelemetry's standard variable says; whatever it is (except always_off), a request answered 5xx or slower than TRACES_SLOW_REQUEST_MS keeps its server span.",
+      default: 'parentbased_traceidratio',
+      devDefault: 'parentbased_always_on',
+    },
+  ),
+  OTEL_TRACES_SAMPLER_ARG: variable(ratio, {
+    group: 'observability',
+    description: 'Share of traces the traceidratio samplers keep, between 0 and 1.',
+    default: '0.05',
+  }),
+  TRACES_SLOW_REQUEST_MS: variable(integer(1), {
+    group: 'observability',
+    description: 'A request slower than this (milliseconds) keeps its server span even when its trace is not sampled.',
+    default: '1000',
   }),
 
   // features

@@ -1,11 +1,20 @@
-import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { CounterFamily, HistogramFamily, type CounterSeries, type HistogramSeries } from './series.ts';
+import {
+  registerBuildInfo,
+  registerPoolGauges,
+  registerReadinessGauges,
+  type BuildInfo,
+  type PoolStats,
+  type ReadinessChecks,
+} from './state-gauges.ts';
 
 export const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 /** Route label of requests no route matched: one series, whatever paths scanners try. */
 export const UNMATCHED_ROUTE = 'unmatched';
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const PROVIDER_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 8, 15];
 const DB_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
 interface RouteSeries {
@@ -33,6 +42,7 @@ export class ApiMetrics {
   readonly paymentsStarted: Counter<'provider'>;
   readonly paymentsPaid: Counter<'provider'>;
   readonly paymentsFailed: Counter<'provider'>;
+  readonly paymentProviderLatency: Histogram<'provider' | 'outcome'>;
   private readonly routes = new Map<string, Map<string, RouteSeries>>();
   private readonly dbOperations = new Map<string, HistogramSeries>();
 
@@ -77,7 +87,29 @@ export class ApiMetrics {
       labelNames: ['provider'],
       registers,
     });
+    this.paymentProviderLatency = new Histogram({
+      name: 'payment_provider_request_seconds',
+      help: "Time a payment provider's API took to answer a start call, by provider and outcome (ok, error)",
+      labelNames: ['provider', 'outcome'],
+      buckets: PROVIDER_BUCKETS,
+      registers,
+    });
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** db_pool_connections{state} and db_pool_max_connections, read from `stats` at each scrape. */
+  trackPool(stats: () => PoolStats): void {
+    registerPoolGauges(this.registry, stats);
+  }
+
+  /** readiness_check_ok{check} and api_ready, from `report` run at scrape time, reused for `maxAgeMs`. */
+  trackReadiness(report: () => Promise<ReadinessChecks>, maxAgeMs?: number): void {
+    registerReadinessGauges(this.registry, report, maxAgeMs);
+  }
+
+  /** app_build_info{version,commit} = 1. */
+  setBuildInfo(info: BuildInfo): void {
+    registerBuildInfo(this.registry, info);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
@@ -7,10 +7,17 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { ErrorsAndSlowSampler, KeepErrorsAndSlowProcessor, standardSampler, type SamplerName } from './sampling.ts';
 
 export interface TracingOptions {
-  /** OTLP/HTTP endpoint; spans are posted to <endpoint>/v1/traces as JSON. */
+  /** OTLP/HTTP endpoint; spans are posted to <endpoint>/v1/traces as protobuf. */
   endpoint: string;
+  /** OTEL_TRACES_SAMPLER; default parentbased_always_on. */
+  sampler?: SamplerName;
+  /** OTEL_TRACES_SAMPLER_ARG, for the traceidratio samplers; default 1. */
+  samplerRatio?: number;
+  /** Server spans of requests slower than this (ms) or answered 5xx are exported even when not sampled; default 1000. */
+  slowRequestMs?: number;
   serviceName: string;
   serviceVersion?: string;
   /** Incoming requests to these paths make no span (probes and scrapes would drown real traffic). */
@@ -24,17 +31,22 @@ export interface Tracing {
 
 /**
  * Starts OpenTelemetry: spans for incoming and outgoing HTTP (node:http and fetch) and PostgreSQL queries,
- * exported in batches over OTLP/HTTP. Instrumentation patches modules as they are loaded, so call this before
+ * sampled as OTEL_TRACES_SAMPLER says plus the server spans of failed and slow requests (sampling.ts),
+ * exported in batches over OTLP/HTTP in protobuf. Instrumentation patches modules as they are loaded, so call this before
  * importing the HTTP server, pg or the S3 client: the API's main.ts does, then imports the app.
  */
 export function startTracing(options: TracingOptions): Tracing {
+  // Protobuf rather than JSON: smaller bodies and no JSON.stringify of every attribute.
   const exporter = new OTLPTraceExporter({ url: `${options.endpoint.replace(/\/+$/, '')}/v1/traces` });
+  const samplerName = options.sampler ?? 'parentbased_always_on';
+  const keepErrorsAndSlow = samplerName !== 'always_off';
   const provider = new NodeTracerProvider({
+    sampler: new ErrorsAndSlowSampler(standardSampler(samplerName, options.samplerRatio ?? 1), keepErrorsAndSlow),
     resource: resourceFromAttributes({
       [ATTR_SERVICE_NAME]: options.serviceName,
       ...(options.serviceVersion ? { [ATTR_SERVICE_VERSION]: options.serviceVersion } : {}),
     }),
-    spanProcessors: [new BatchSpanProcessor(exporter)],
+    spanProcessors: [new KeepErrorsAndSlowProcessor(new BatchSpanProcessor(exporter), options.slowRequestMs ?? 1000)],
   });
   provider.register();
   const ignored = new Set(options.ignorePaths ?? []);

@@ -82,6 +82,7 @@ export class PaymentService {
     const paymentId = created[0]!.id;
 
     let started: { reference: string; checkoutUrl: string };
+    const providerCall = metrics?.paymentProviderLatency.startTimer({ provider: providerName });
     try {
       started = await provider.start(
         {
@@ -96,7 +97,9 @@ export class PaymentService {
         },
         AbortSignal.timeout(START_TIMEOUT_MS),
       );
+      providerCall?.({ outcome: 'ok' });
     } catch (error) {
+      providerCall?.({ outcome: 'error' });
       const reason = error instanceof ProviderError ? error.message : `${providerName}: ${(error as Error).message}`;
       await db.query(
         'payments_fail_start',
