@@ -74,9 +74,16 @@ export async function runCheck(check: Check, context: CheckContext): Promise<Che
 
   let attempts = 0;
   let last: Attempt;
+  let answered: Attempt | undefined;
   for (;;) {
     attempts++;
     last = await attempt(assertions, { url, headers, body: request.body }, context);
+    if (last.response) answered = last;
+    // An attempt the deadline cut short says nothing about reachability: the last answer is the verdict.
+    if (last.status === 'unreachable' && answered && performance.now() >= context.deadline - 1) {
+      last = { ...answered, failures: [...answered.failures, 'the next attempt was cut off by the deadline'] };
+      break;
+    }
     const delay = retryDelayMs(context.retryDelayMs, attempts);
     const canRetry = last.status !== 'passed' && attempts <= retries && performance.now() + delay < context.deadline;
     context.onAttempt?.(assertions, attempts, last.failures, canRetry ? delay : undefined);
