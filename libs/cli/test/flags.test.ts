@@ -45,6 +45,38 @@ describe('flags from one zod schema', () => {
     expect(() => parse(['--destinaton', 'x'])).toThrow(new UsageError("Unknown option '--destinaton'"));
   });
 
+  it('reads repeated name/value flags and durations, as their meta says', () => {
+    const timed = z.object({
+      headers: z
+        .record(z.string(), z.string())
+        .optional()
+        .describe('Headers.')
+        .meta({ flag: 'header', separator: ':' }),
+      timeout: z.number().int().positive().default(10_000).describe('Milliseconds to wait.').meta({ duration: true }),
+    });
+    const timedFlags = flagsOf(timed);
+    const { values } = parseFlags(timedFlags, [
+      '--header',
+      'a: 1',
+      '--header',
+      'fly-force-instance-id:3d8',
+      '--timeout',
+      '30s',
+    ]);
+    expect(validateFlags(timed, timedFlags, values)).toEqual({
+      headers: { a: '1', 'fly-force-instance-id': '3d8' },
+      timeout: 30_000,
+    });
+    expect(() => parseFlags(timedFlags, ['--header', 'nocolon'])).toThrow(
+      expect.objectContaining({
+        message: "--header 'nocolon': expected name:value",
+        remedy: 'e.g. --header "NAME: VALUE"',
+      }),
+    );
+    expect(() => parseFlags(timedFlags, ['--timeout', 'soon'])).toThrow(/--timeout must be milliseconds or a duration/);
+    expect(flagsHelp(timedFlags)).toContain('--header "NAME: VALUE"');
+  });
+
   it('renders --help rows with placeholders, choices and defaults', () => {
     expect(flagsHelp(flags)).toBe(
       [
@@ -54,7 +86,7 @@ describe('flags from one zod schema', () => {
         '  --compression zstd|none   How to compress. (default: zstd)',
         '  --no-drill                Run a restore drill.',
         '  --apply                   Really delete.',
-        '  --protected-hosts VALUE   Hosts that count as production.',
+        '  --protected-hosts A,B     Hosts that count as production.',
       ].join('\n'),
     );
   });

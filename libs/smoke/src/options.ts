@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 const milliseconds = (description: string, fallback: number) =>
-  z.number().int().positive().default(fallback).describe(description);
+  z.number().int().positive().default(fallback).describe(description).meta({ duration: true });
 
 /**
  * Every option of a smoke run: the typed API takes it, the CLI's flags and --help come from it
@@ -12,12 +12,12 @@ export const smokeOptionsSchema = z.object({
     .string()
     .optional()
     .describe('The smoke file (YAML or JSON). Default: smoke.yaml, else smoke.json, in the working directory.')
-    .meta({ examples: ['apps/api/smoke.yaml'] }),
+    .meta({ placeholder: 'PATH', examples: ['apps/api/smoke.yaml'] }),
   url: z
     .string()
     .optional()
     .describe("The deployment's base URL (http or https). Default: $SMOKE_BASE_URL, else the file's baseUrl.")
-    .meta({ examples: ['https://shop-api.fly.dev'] }),
+    .meta({ placeholder: 'URL', examples: ['https://shop-api.fly.dev'] }),
   tags: z.array(z.string()).optional().describe('Run only the checks with one of these tags.'),
   skipTags: z.array(z.string()).optional().describe('Leave out the checks with one of these tags.'),
   expectVersion: z.string().optional().describe('Fail unless the build that answers reports this version.'),
@@ -31,12 +31,12 @@ export const smokeOptionsSchema = z.object({
     .describe(
       'An image.json written by docker-build: its version and revision labels are expected, as with --expect-version and --expect-commit.',
     )
-    .meta({ examples: ['dist/api/image.json'] }),
+    .meta({ placeholder: 'PATH', examples: ['dist/api/image.json'] }),
   headers: z
     .record(z.string(), z.string())
     .optional()
     .describe('Headers sent with every request (CLI: --header "name: value", repeatable).')
-    .meta({ flag: 'header', examples: [{ 'fly-force-instance-id': '3d8d9e1b2c4e89' }] }),
+    .meta({ flag: 'header', separator: ':', examples: [{ 'fly-force-instance-id': '3d8d9e1b2c4e89' }] }),
   vars: z
     .record(z.string(), z.string())
     .optional()
@@ -63,12 +63,18 @@ export const smokeOptionsSchema = z.object({
     .optional()
     .describe(
       'PEM file of certificate authorities to trust besides the system ones (a private CA, a self-signed test server).',
-    ),
-  junit: z.string().optional().describe('Write a JUnit XML report here (one testcase per check).'),
+    )
+    .meta({ placeholder: 'PATH' }),
+  junit: z
+    .string()
+    .optional()
+    .describe('Write a JUnit XML report here (one testcase per check).')
+    .meta({ placeholder: 'PATH' }),
   report: z
     .string()
     .optional()
-    .describe('Write the JSON report here (per check: attempts, latency, status, failures).'),
+    .describe('Write the JSON report here (per check: attempts, latency, status, failures).')
+    .meta({ placeholder: 'PATH' }),
   json: z.boolean().default(false).describe('Print the JSON report on stdout instead of the summary.'),
 });
 

@@ -107,7 +107,7 @@ describe('bad input: exit 64 with file, line and remedy, nothing sent', () => {
     );
     const option = await runFile('checks: [{ name: a, path: /a }]\n', ['--concurrency', 'lots']);
     expect(option.code).toBe(64);
-    expect(option.stderr).toContain('smoke: --concurrency "lots" is not a whole number');
+    expect(option.stderr).toContain("smoke: --concurrency must be a number, got 'lots'");
     const unknown = await runFile('checks: [{ name: a, path: /a }]\n', ['--colour']);
     expect(unknown.code).toBe(64);
     expect(unknown.stderr).toContain("smoke: unknown option '--colour'");
