@@ -7,7 +7,8 @@
  *   ours: the bundled CLI (`nx run backup:bundle`, plain Node, as a cron container runs it) streaming
  *         to the same S3 server, and to a local directory (against -Z0 -f file); peak RSS of its process
  * and pg_restore -j 2 against -j 1 into empty databases from the same archive; on pgbench, our restore into
- * an existing database (scratch database + swap) against our restore into a new one, with the target's
+ * an existing database (scratch database + swap, default --keep-previous) against our restore into a new
+ * one, alternating which goes first, with the target's
  * downtime as a client sees it (a probe connecting every few ms, the longest run of refused sessions).
  *
  *   npx tsx bench/backup.ts           quick: BENCH_SCALE=5 BLOB_ROWS=20000 RUNS=1 npx tsx bench/backup.ts
@@ -202,29 +203,45 @@ async function swapFigures(name: string, sourceUrl: string, server: TestPostgres
   const env = { PG_BINDIR: server.binDir };
   await execa(process.execPath, [bundle, 'backup', '--url', sourceUrl, '--destination', destination], { env });
   const restoreInto = async (url: string) => {
-    const args = ['restore', '--url', url, '--destination', destination, '--keep-previous', '0', '--json'];
+    const args = ['restore', '--url', url, '--destination', destination, '--json'];
     const start = performance.now();
     const { stdout } = await execa(process.execPath, [bundle, ...args], { env });
     return { ms: performance.now() - start, result: JSON.parse(stdout) as { method: string; downtimeMs?: number } };
   };
+  const onServer = (database: string) => {
+    const url = new URL(server.url);
+    url.pathname = `/${database}`;
+    return url.toString();
+  };
   const times: Record<'new' | 'existing', number[]> = { new: [], existing: [] };
   const downtimes: { reported: number; probed: number }[] = [];
   for (let run = 1; run <= runs; run++) {
-    const fresh = new URL(server.url);
-    fresh.pathname = `/swap_new_${run}`;
-    times.new.push((await restoreInto(fresh.toString())).ms);
-    await query(server.url, `drop database swap_new_${run}`);
-
-    const existing = new URL(server.url);
-    existing.pathname = `/swap_existing_${run}`;
-    await restoreInto(existing.toString());
-    const probe = probeSessions(existing.toString());
-    const { ms, result } = await restoreInto(existing.toString());
-    const probed = await probe.stop();
-    if (result.method !== 'swapped') throw new Error(`expected a swapped restore, got ${result.method}`);
-    times.existing.push(ms);
-    downtimes.push({ reported: result.downtimeMs ?? NaN, probed });
-    await query(server.url, `drop database swap_existing_${run}`);
+    // The existing target is made first and settled (vacuumed, checkpointed) like a live database, so
+    // both timed restores run beside the same data; the order alternates so neither always goes first.
+    const existing = onServer(`swap_existing_${run}`);
+    await restoreInto(existing);
+    await query(existing, 'vacuum analyze');
+    const timeNew = async () => {
+      await query(server.url, 'checkpoint');
+      times.new.push((await restoreInto(onServer(`swap_new_${run}`))).ms);
+      await query(server.url, `drop database swap_new_${run}`);
+    };
+    const timeExisting = async () => {
+      await query(server.url, 'checkpoint');
+      const probe = probeSessions(existing);
+      const { ms, result } = await restoreInto(existing);
+      const probed = await probe.stop();
+      if (result.method !== 'swapped') throw new Error(`expected a swapped restore, got ${result.method}`);
+      times.existing.push(ms);
+      downtimes.push({ reported: result.downtimeMs ?? NaN, probed });
+    };
+    if (run % 2 === 1) await timeNew().then(timeExisting);
+    else await timeExisting().then(timeNew);
+    const left = await query<{ datname: string }>(
+      server.url,
+      `select datname from pg_database where datname like 'swap\\_existing\\_${run}%'`,
+    );
+    for (const { datname } of left) await query(server.url, `drop database "${datname}"`);
   }
   const [fresh, existing] = [median(times.new), median(times.existing)];
   const worst = downtimes.reduce((a, b) => (b.probed > a.probed ? b : a));
