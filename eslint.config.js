@@ -12,7 +12,7 @@ import jsoncParser from 'jsonc-eslint-parser';
 // declares: never an app, the local servers or test-only code. Their tests may use anything.
 const publishedSources = [
   'tools/{src,executors,generators}/**/*.ts',
-  'libs/{migrate,backup,postgres,smoke,cli}/src/**/*.ts',
+  'libs/{migrate,backup,postgres,smoke,cli,canary}/src/**/*.ts',
 ];
 const testOnly = ['**/*.test.ts', '**/testing/**', 'tools/executors/docker-build/fake-engine.ts'];
 const publishedManifests = [
@@ -22,6 +22,7 @@ const publishedManifests = [
   'libs/cli/package.json',
   'libs/postgres/package.json',
   'libs/smoke/package.json',
+  'libs/canary/package.json',
 ];
 
 const webFiles = ['apps/web/**/*.vue', 'apps/web/**/*.ts'];

@@ -14,6 +14,7 @@ const PUBLISHED = {
   '@shopops/migrate': { project: 'migrate', folder: 'dist/libs/migrate' },
   '@shopops/backup': { project: 'backup', folder: 'dist/libs/backup' },
   '@shopops/smoke': { project: 'smoke', folder: 'dist/libs/smoke' },
+  '@shopops/canary': { project: 'canary', folder: 'dist/libs/canary' },
   '@shopops/ops': { project: 'ops', folder: 'dist/tools' },
 };
 export type PublishedPackage = keyof typeof PUBLISHED;

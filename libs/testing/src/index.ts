@@ -10,3 +10,4 @@ export {
   type PublishedPackage,
 } from './fresh-workspace.ts';
 export { withDistLock } from './dist-lock.ts';
+export * from './fly-machines/index.ts';

@@ -153,6 +153,57 @@ describe('createNodes: smoke', () => {
   });
 });
 
+describe('createNodes: fly-canary', () => {
+  it('infers fly-canary for a project with a fly.toml in its root, and for a root fly.toml mapped by flyApps', async () => {
+    const root = workspace({
+      'apps/api/project.json': '{"name":"api"}',
+      'apps/web/project.json': '{"name":"web"}',
+      'fly.toml': 'app = "shop-api"\n',
+      'apps/web/fly.toml': 'app = "shop-web"\n',
+      'stray/fly.toml': 'app = "nothing"\n',
+    });
+    const results = await infer(root, ['fly.toml', 'apps/web/fly.toml', 'stray/fly.toml'], {
+      flyApps: { 'fly.toml': 'apps/api' },
+    });
+    const inferred = results.filter(([, r]) => r.projects).map(([file, r]) => [file, Object.keys(r.projects!)]);
+    expect(inferred).toEqual([
+      ['fly.toml', ['apps/api']],
+      ['apps/web/fly.toml', ['apps/web']],
+    ]);
+    expect(targetsOf(results[0]![1])).toEqual({
+      'fly-canary': {
+        executor: '@shopops/ops:fly-canary',
+        cache: false,
+        options: { config: 'fly.toml' },
+        metadata: {
+          description: expect.stringMatching(/dist\/api\/image\.json .* rolled back on failure/),
+          technologies: ['fly.io'],
+          help: { command: 'npx nx run api:fly-canary --help', example: { args: ['--dryRun'] } },
+        },
+      },
+    });
+    expect(targetsOf(results[1]![1])['fly-canary']!.options).toEqual({ config: 'apps/web/fly.toml' });
+  });
+
+  it('infers nothing from a root fly.toml that no option maps, and names a mapping to a folder that is no project', async () => {
+    const root = workspace({ 'package.json': '{"name":"workspace"}', 'fly.toml': 'app = "x"\n' });
+    const results = await infer(root, ['fly.toml'], { flyCanaryTargetName: 'deploy' });
+    expect(results.every(([, r]) => !r.projects)).toBe(true);
+    // Nx gathers each file's error (AggregateCreateNodesError) and names the file.
+    const error = (await infer(root, ['fly.toml'], { flyApps: { 'fly.toml': 'apps/gone' } }).catch(
+      (e: unknown) => e,
+    )) as {
+      errors: [string, Error][];
+    };
+    expect(error.errors.map(([file, e]) => [file, e.message])).toEqual([
+      [
+        'fly.toml',
+        'flyApps maps fly.toml to apps/gone, which is not a project (no project.json or package.json there)',
+      ],
+    ]);
+  });
+});
+
 describe('createNodes: options', () => {
   it('names every bad option and nx.json, without a stack trace of the plugin', async () => {
     const root = workspace({});

@@ -21,6 +21,15 @@ export const pluginOptionsSchema = z
     smokeTargetName: targetName
       .default('smoke')
       .describe('Name of the target inferred from a smoke.yaml (or smoke.json) in a project root.'),
+    flyCanaryTargetName: targetName
+      .default('fly-canary')
+      .describe('Name of the target inferred from a fly.toml: a canary release on Fly.io.'),
+    flyApps: z
+      .record(z.string().min(1), z.string().min(1))
+      .default({})
+      .describe(
+        'fly.toml files outside a project root, each mapped to the project folder it deploys (`{ "fly.toml": "apps/api" }`). A fly.toml in a project root deploys that project without a line here.',
+      ),
     backupTargets: z
       .boolean()
       .default(true)

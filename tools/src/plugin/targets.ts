@@ -120,3 +120,22 @@ export function smokeTarget(projectName: string, options: NormalizedPluginOption
     },
   };
 }
+
+/** `config` is the fly.toml's path from the workspace root, which the executor resolves paths against. */
+export function flyCanaryTarget(
+  projectName: string,
+  flyToml: string,
+  options: NormalizedPluginOptions,
+): TargetConfiguration {
+  return {
+    executor: '@shopops/ops:fly-canary',
+    // Changes a live Fly app: nothing about it follows from the inputs.
+    cache: false,
+    options: { config: flyToml },
+    metadata: {
+      description: `Release dist/${projectName}/image.json to the Fly app of ${flyToml} machine by machine, analysed at each step, rolled back on failure`,
+      technologies: ['fly.io'],
+      help: helpFor(projectName, options.flyCanaryTargetName, ['--dryRun']),
+    },
+  };
+}

@@ -1,0 +1,11 @@
+export { main as runCli, errorText, type CliIo } from './cli.ts';
+export { FLAGS, parseCommandLine, usage } from './cli-options.ts';
+export { CanaryError, CanaryInputError, EXIT } from './errors.ts';
+export { canaryOptionsSchema, type CanaryOptions, type ResolvedCanaryOptions } from './options.ts';
+export { runCanary, type CanaryIo, type CanaryResult } from './run-canary.ts';
+export { planText } from './plan-text.ts';
+export { resultText, summaryLine, type CanaryReport, type StepReport } from './report.ts';
+export type { Analysis, GroupFigures, Verdict } from './analysis.ts';
+export { planSteps, parseSteps, type Step } from './steps.ts';
+export { MachinesApi, FlyApiError, authorization } from './machines-api.ts';
+export { TAG, type Machine, type MachineConfig } from './machine.ts';
