@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { IncomingMessage, Server } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyHttpOptions, type FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
-import type { Config } from '@shopops/config';
+import type { Config, TrustProxy } from '@shopops/config';
 import { ApiMetrics, createLogger, requestTraceId, type DestinationStream } from '@shopops/observability';
 import { createAuthenticator } from './auth.ts';
 import type { ApiContext, PublicUrls } from './context.ts';
@@ -75,8 +75,7 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Fastify
     bodyLimit: config.http.bodyLimitBytes,
     requestTimeout: config.http.requestTimeoutMs,
     keepAliveTimeout: config.http.keepAliveTimeoutMs,
-    // Fastify takes a hop count too (the nth address from the right); its types list only the other forms.
-    trustProxy: config.http.trustProxy as boolean,
+    trustProxy: fastifyTrustProxy(config.http.trustProxy),
     // On close, idle keep-alive connections are closed at once; busy ones after their response.
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 200 },
@@ -184,6 +183,17 @@ function trackState(metrics: ApiMetrics, context: ApiContext): void {
   metrics.trackReadiness(() => context.readiness.report());
   const { version, commit } = versionInfo(context.config.build);
   metrics.setBuildInfo({ version, commit });
+}
+
+/**
+ * TRUST_PROXY as Fastify honours it. A hop count is given as a function: Fastify 5 given the number
+ * itself trusts nobody, and behind Fly's or Render's proxy every client would share one address.
+ */
+export function fastifyTrustProxy(trust: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'boolean') return trust;
+  if ('addresses' in trust) return trust.addresses;
+  const { hops } = trust;
+  return (_address, hop) => hop < hops;
 }
 
 function redisSettled(redis: Redis, timeoutMs: number): Promise<void> {

@@ -34,6 +34,8 @@ export function registerRequestHooks(app: FastifyInstance, metrics: ApiMetrics, 
       path: requestPath(request),
       status,
       latencyMs: Math.round(latencyMs * 100) / 100,
+      // The address TRUST_PROXY resolved: the one the rate limiter counts, for tracing abuse back.
+      clientIp: request.ip,
       userId: request.userId ?? undefined,
     };
     if (status >= 500) request.log.error(line, 'request completed');

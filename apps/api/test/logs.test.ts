@@ -26,7 +26,7 @@ afterAll(async () => {
 const requestLines = () => logs.entries().filter((e) => e.msg === 'request completed');
 
 describe('request logs', () => {
-  it('writes one JSON line per request: time, level, traceId, method, path, status, latencyMs', async () => {
+  it('writes one JSON line per request: time, level, traceId, method, path, status, latencyMs, clientIp', async () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const response = await app.inject({
       method: 'GET',
@@ -44,6 +44,7 @@ describe('request logs', () => {
       path: '/products',
       status: 200,
       latencyMs: expect.any(Number),
+      clientIp: '127.0.0.1',
       msg: 'request completed',
     });
   });

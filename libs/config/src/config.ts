@@ -1,3 +1,4 @@
+import type { TrustProxy } from './parsers.ts';
 import type { RateLimits } from './rate-limits.ts';
 import type { EnvValues } from './schema.ts';
 import type { Environment } from './variable.ts';
@@ -42,7 +43,7 @@ export interface Config {
   http: {
     corsOrigins: '*' | string[];
     rateLimits: RateLimits;
-    trustProxy: boolean | number;
+    trustProxy: TrustProxy;
     bodyLimitBytes: number;
     imageMaxBytes: number;
     requestTimeoutMs: number;

@@ -12,6 +12,7 @@ export { describeVariables, renderEnvExample, type VariableDescription } from '.
 export { ConfigError, loadConfig, variableMeta, type ConfigProblem } from './load-config.ts';
 export { maskUrlPassword } from './mask.ts';
 export { RATE_LIMIT_SCOPES, type RateLimit, type RateLimits, type RateLimitScope } from './rate-limits.ts';
+export type { TrustProxy } from './parsers.ts';
 export { envSchema, type EnvSchema, type EnvValues, type VariableName } from './schema.ts';
 export {
   ALL_ENVIRONMENTS,

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const TRUE = new Set(['true', '1', 'yes', 'on']);
@@ -79,15 +80,37 @@ export const corsOrigins = z.string().transform((value, ctx): '*' | string[] => 
   return origins;
 });
 
-/** false, true, or the number of proxy hops to trust for the client address (X-Forwarded-For). */
-export const trustProxy = z.string().transform((value, ctx): boolean | number => {
+/**
+ * Whose word to take for the client address (X-Forwarded-For): nobody, everybody (only safe when the
+ * proxy overwrites the header), the last `hops` proxies, or proxies at these addresses/CIDRs.
+ */
+export type TrustProxy = boolean | { hops: number } | { addresses: string[] };
+
+export const trustProxy = z.string().transform((value, ctx): TrustProxy => {
   const trimmed = value.trim().toLowerCase();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) === 0 ? false : Number(trimmed);
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) === 0 ? false : { hops: Number(trimmed) };
   if (TRUE.has(trimmed)) return true;
   if (FALSE.has(trimmed)) return false;
-  ctx.addIssue({ code: 'custom', message: 'expected true, false or a number of proxy hops, e.g. 1' });
+  const addresses = trimmed
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+  const wrong = addresses.filter((address) => !isAddressOrCidr(address));
+  if (addresses.length > 0 && wrong.length === 0) return { addresses };
+  ctx.addIssue({
+    code: 'custom',
+    message: `expected false, true, a number of proxy hops (e.g. 1) or proxy addresses/CIDRs (e.g. 10.0.0.0/8,fd00::/8)${wrong.length ? `; not an address: ${wrong.join(', ')}` : ''}`,
+  });
   return z.NEVER;
 });
+
+function isAddressOrCidr(text: string): boolean {
+  const [address, prefix, ...rest] = text.split('/');
+  const version = isIP(address ?? '');
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d+$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
 
 export const nonEmpty = z.string().transform((value, ctx) => {
   const trimmed = value.trim();

@@ -126,7 +126,7 @@ export const envSchema = z.object({
   TRUST_PROXY: variable(trustProxy, {
     group: 'http',
     description:
-      "Take the client address from X-Forwarded-For: false, true, or the number of proxies in front (Fly's and Render's edge: 1).",
+      "Take the client address from X-Forwarded-For: false; the number of proxies in front (Fly's and Render's edge: 1); or the proxies' addresses/CIDRs (e.g. 10.0.0.0/8). `true` trusts whatever the client sends: only behind a proxy that overwrites the header.",
     default: 'false',
   }),
   BODY_LIMIT_BYTES: variable(integer(1024), {

@@ -70,7 +70,7 @@ describe('loadConfig', () => {
       default: { max: 100, windowMs: 10_000 },
       orders: { max: 5, windowMs: 60_000 },
     });
-    expect(config.http.trustProxy).toBe(1);
+    expect(config.http.trustProxy).toEqual({ hops: 1 });
     expect(config.features.payments).toBe(false);
     expect(config.payments.flow).toEqual({
       apiUrl: 'https://sandbox.flow.cl/api',
