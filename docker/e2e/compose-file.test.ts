@@ -79,20 +79,28 @@ describe('docker-compose.yml', () => {
       minio: { condition: 'service_healthy' },
       'minio-init': { condition: 'service_completed_successfully' },
     });
-    expect(api.ports).toEqual(['8080:8080']);
+    expect(api.ports).toEqual(['127.0.0.1:8080:8080']);
+  });
+
+  it('publishes every port on 127.0.0.1 only: the dev stack (MinIO default keys, adminer) is not for the network', () => {
+    const published = Object.entries(compose.services).flatMap(([name, service]) =>
+      (service.ports ?? []).map((port) => `${name} ${port}`),
+    );
+    expect(published.length).toBeGreaterThan(0);
+    expect(published.filter((entry) => !/ 127\.0\.0\.1:\d+:\d+$/.test(entry))).toEqual([]);
   });
 
   it('web on 5173, postgres:16 with a volume and healthcheck, redis:7, minio console on 9001, adminer on 8081', () => {
     const { web, postgres, redis, minio, adminer } = compose.services;
-    expect(web!.ports).toEqual(['5173:8080']);
+    expect(web!.ports).toEqual(['127.0.0.1:5173:8080']);
     expect(postgres!.image).toBe('postgres:16');
     expect(postgres!.volumes).toEqual(['postgres-data:/var/lib/postgresql/data']);
     expect(postgres!.healthcheck!.test[0]).toBe('CMD-SHELL');
     expect(redis!.image).toBe('redis:7');
-    expect(minio!.ports).toContain('9001:9001');
+    expect(minio!.ports).toContain('127.0.0.1:9001:9001');
     expect(compose.services['minio-init']!.depends_on).toEqual({ minio: { condition: 'service_healthy' } });
     expect(JSON.stringify(compose.services['minio-init'])).toContain('mc mb --ignore-existing local/uploads');
-    expect(adminer!.ports).toEqual(['8081:8080']);
+    expect(adminer!.ports).toEqual(['127.0.0.1:8081:8080']);
     expect(Object.keys(compose.volumes)).toEqual(['postgres-data', 'minio-data', 'prometheus-data', 'backup-metrics']);
     expect(Object.keys(compose.networks)).toEqual(['backend', 'frontend']);
     // Every network and named volume a service uses is declared.

@@ -50,6 +50,8 @@ describe('orders', () => {
     expect(await stockOf(cup.id)).toBe(3);
     const read = await t.app.inject({ method: 'GET', url: `/orders/${order.id}` });
     expect(read.json()).toEqual(order);
+    // A customer's order is never stored by a browser or a shared cache.
+    expect(read.headers['cache-control']).toBe('no-store');
   });
 
   it('refuses more than the stock with 409 and takes nothing', async () => {

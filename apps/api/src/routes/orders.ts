@@ -36,10 +36,12 @@ export async function orderRoutes(app: FastifyInstance): Promise<void> {
     return order;
   });
 
-  app.get('/orders/:id', async (request) => {
+  app.get('/orders/:id', async (request, reply) => {
     const id = orderId(request.params);
     const order = await orders.get(db, id);
     if (!order) throw problem.notFound(`no order ${id}`);
+    // A customer's order (address, totals, payment state): never kept by a browser or a shared cache.
+    reply.header('cache-control', 'no-store');
     return order;
   });
 }
