@@ -25,7 +25,7 @@ describe("fly.toml and fly.web.toml against Fly's configuration reference", () =
       kill_signal: 'SIGTERM',
       build: { image: expect.stringMatching(/^registry\.fly\.io\/shopops-api:/) },
       deploy: { release_command: 'migrate up', strategy: 'rolling' },
-      env: { ENV: 'prod' },
+      env: { ENV: 'prod', METRICS_PORT: '9091' },
       http_service: {
         internal_port: 8080,
         force_https: true,
@@ -37,7 +37,7 @@ describe("fly.toml and fly.web.toml against Fly's configuration reference", () =
       },
       checks: { listener: { type: 'tcp', port: 8080 } },
       vm: [{ size: 'shared-cpu-1x' }],
-      metrics: [{ port: 8080, path: '/metrics' }],
+      metrics: [{ port: 9091, path: '/metrics' }],
     });
   });
 

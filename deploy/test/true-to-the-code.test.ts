@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeVariables, loadConfig, variableMeta } from '@shopops/config';
 import { buildApp } from '../../apps/api/src/app.ts';
+import { listenMetrics } from '../../apps/api/src/metrics-server.ts';
 import webConfig from '../../apps/web/vite.config.ts';
 import { readFlyConfig, readRenderBlueprint } from '../src/deploy-file.ts';
 import { parseDurationMs } from '../src/duration.ts';
@@ -87,11 +88,24 @@ describe('the deployment files are true to the code', () => {
       expect(fly.checks?.listener?.port).toBe(port);
     });
 
-    it('health checks and metrics point at routes of the real API', () => {
-      const paths = [...fly.http_service!.checks!.map((c) => c.path!), ...[fly.metrics].flat().map((m) => m!.path)];
-      expect(paths).toEqual(['/readyz', '/metrics']);
-      for (const path of paths) expect(app.hasRoute({ method: 'GET', url: path }), `GET ${path}`).toBe(true);
-      expect([fly.metrics].flat().every((m) => m!.port === fly.http_service!.internal_port)).toBe(true);
+    it('health checks point at routes of the real API; metrics at its METRICS_PORT listener, off the public port', async () => {
+      expect(fly.http_service!.checks!.map((c) => c.path)).toEqual(['/readyz']);
+      expect(app.hasRoute({ method: 'GET', url: '/readyz' })).toBe(true);
+      const metrics = [fly.metrics].flat();
+      expect(metrics.map((m) => m!.path)).toEqual(['/metrics']);
+      const { config } = app.api;
+      expect(metrics.every((m) => m!.port === config.metrics.port)).toBe(true);
+      expect(config.metrics.port).not.toBe(fly.http_service!.internal_port);
+      expect(app.hasRoute({ method: 'GET', url: '/metrics' })).toBe(false);
+      const listener = await listenMetrics(
+        { ...config, host: '127.0.0.1', metrics: { ...config.metrics, port: 0 } },
+        app.api.metrics!,
+      );
+      try {
+        expect(listener.hasRoute({ method: 'GET', url: '/metrics' })).toBe(true);
+      } finally {
+        await listener.close();
+      }
     });
 
     it('release_command runs the migrate bundle the api build writes, which the image holds', () => {

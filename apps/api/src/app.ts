@@ -2,8 +2,14 @@ import { fileURLToPath } from 'node:url';
 import type { IncomingMessage, Server } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyHttpOptions, type FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
-import type { Config, TrustProxy } from '@shopops/config';
-import { ApiMetrics, createLogger, requestTraceId, type DestinationStream } from '@shopops/observability';
+import { relaxedGuardsWarning, type Config, type TrustProxy } from '@shopops/config';
+import {
+  ApiMetrics,
+  createLogger,
+  createScrubber,
+  requestTraceId,
+  type DestinationStream,
+} from '@shopops/observability';
 import { createAuthenticator } from './auth.ts';
 import type { ApiContext, PublicUrls } from './context.ts';
 import { createDatabase, type Database } from './db.ts';
@@ -11,8 +17,9 @@ import { FeatureFlags } from './domain/feature-flags.ts';
 import { OrderStore } from './domain/orders.ts';
 import { PaymentService } from './domain/payments.ts';
 import { ProductStore } from './domain/products.ts';
-import { registerErrorHandling } from './error-handling.ts';
-import { registerHardening } from './hardening.ts';
+import { ReservationSweeper } from './domain/reservation-sweeper.ts';
+import { handleFrameworkError, registerErrorHandling } from './error-handling.ts';
+import { rateLimitScope, registerHardening } from './hardening.ts';
 import { configuredProviders } from './payments/providers/index.ts';
 import { Readiness } from './readiness.ts';
 import { registerRequestHooks } from './request-hooks.ts';
@@ -79,9 +86,13 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Fastify
     // On close, idle keep-alive connections are closed at once; busy ones after their response.
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 200 },
+    // A malformed or overlong URL gets a problem response like any other error (error-handling.ts).
+    frameworkErrors: handleFrameworkError,
   };
   const app: FastifyInstance = Fastify(serverOptions);
   app.decorateRequest('userId', null);
+  const relaxed = relaxedGuardsWarning(config.env, config.relaxedGuards);
+  if (relaxed) app.log.warn({ env: config.env, relaxedGuards: config.relaxedGuards }, relaxed);
 
   const metrics = instrument ? new ApiMetrics({ defaultMetrics: true }) : undefined;
   const db =
@@ -89,6 +100,7 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Fastify
     createDatabase({
       url: config.database.url,
       poolMax: config.database.poolMax,
+      poolWaitMs: config.database.poolWaitMs,
       observeQuery: metrics ? (operation, seconds) => metrics.observeQuery(operation, seconds) : undefined,
       log: app.log,
     });
@@ -108,9 +120,9 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Fastify
     db,
     storage,
     metrics,
-    auth: createAuthenticator(config.jwtSecret),
+    auth: createAuthenticator(config.auth),
     products: new ProductStore(db),
-    orders: new OrderStore(),
+    orders: new OrderStore(config.orders, metrics),
     payments: new PaymentService({
       db,
       providers: configuredProviders(config.payments, urls.publicBaseUrl),
@@ -118,21 +130,18 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Fastify
       metrics,
       urls,
       log: app.log,
+      scrub: createScrubber(config.secrets),
     }),
     readiness: new Readiness(
       {
         db,
         storage,
-        databaseUrl: config.database.url,
         migrationsDir: options.migrationsDir ?? config.migrationsDir ?? DEFAULT_MIGRATIONS_DIR,
       },
-      config.http.readinessTimeoutMs,
+      { timeoutMs: config.http.readinessTimeoutMs, intervalMs: config.http.readinessIntervalMs },
     ),
     urls,
-    rateLimit: (scope) => {
-      const limit = config.http.rateLimits?.[scope];
-      return limit ? { rateLimit: { max: limit.max, timeWindow: limit.windowMs, groupId: scope } } : {};
-    },
+    rateLimit: rateLimitScope,
   };
   app.decorate('api', context);
   if (metrics && (options.stateMetrics ?? true)) trackState(metrics, context);
@@ -149,7 +158,10 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Fastify
   registerHardening(app, config, redis);
 
   app.register(healthRoutes);
-  if (metrics) app.register(metricsRoutes, metrics);
+  // With METRICS_PORT, /metrics is served only there (startApi): not on the public listener.
+  if (metrics && config.metrics.port === undefined) {
+    app.register(metricsRoutes, { metrics, token: config.metrics.token });
+  }
   app.register(productRoutes);
   app.register(productImageRoutes);
   app.register(orderRoutes);
@@ -160,7 +172,15 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Fastify
   // unreachable Redis does not hold start-up; requests then pass unlimited until it is back).
   if (redis && !options.redis) app.addHook('onReady', () => redisSettled(redis, 2_000));
 
+  // The readiness probes run in the background from start-up to close (readiness.ts).
+  app.addHook('onReady', async () => context.readiness.start());
+  // Every instance sweeps expired reservations (SKIP LOCKED keeps them from doubling the work); it stops,
+  // and a sweep under way finishes, before the pool closes.
+  const sweeper = new ReservationSweeper({ db, ttlMs: config.orders.reservationTtlMs, metrics, log: app.log });
+  app.addHook('onReady', async () => sweeper.start());
+  app.addHook('preClose', async () => sweeper.stop());
   app.addHook('onClose', async () => {
+    context.readiness.stop();
     if (!options.database) {
       await db.close();
       app.log.info('database pool closed');

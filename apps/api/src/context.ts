@@ -27,8 +27,8 @@ export interface ApiContext {
   payments: PaymentService;
   readiness: Readiness;
   urls: PublicUrls;
-  /** Route config for a rate-limit scope: `{ rateLimit: {...} }`, or `{}` to use the default limit. */
-  rateLimit(scope: Exclude<RateLimitScope, 'default'>): Record<string, unknown>;
+  /** Route config for a rate-limit scope (see hardening.ts rateLimitScope): one counter per scope and client. */
+  rateLimit(scope: Exclude<RateLimitScope, 'default' | 'notfound'>): Record<string, unknown>;
 }
 
 declare module 'fastify' {

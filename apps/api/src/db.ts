@@ -39,6 +39,8 @@ export interface Queryable {
 export interface Database extends Queryable {
   /** Runs `work` in one transaction on one connection: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Runs `work` on one pooled connection, returned afterwards (destroyed when it failed). */
+  withConnection<T>(work: (client: pgTypes.PoolClient) => Promise<T>): Promise<T>;
   /** A round trip to the server. */
   ping(signal?: AbortSignal): Promise<void>;
   /** Waits for checked-out connections to be returned, then closes every connection. */
@@ -49,6 +51,8 @@ export interface Database extends Queryable {
 export interface DatabaseOptions {
   url: string;
   poolMax: number;
+  /** How long a query waits for a free connection (or a new one to open) before failing; default 1000. */
+  poolWaitMs?: number;
   /** Receives each query's duration, e.g. ApiMetrics.observeQuery. */
   observeQuery?: (operation: string, seconds: number) => void;
   log?: Logger;
@@ -60,13 +64,20 @@ export function createDatabase(options: DatabaseOptions): Database {
     connectionString: options.url,
     max: options.poolMax,
     application_name: 'shopops-api',
-    connectionTimeoutMillis: 5_000,
+    // Short: a full pool or an unreachable server should answer 503 soon, not hold every request for seconds.
+    connectionTimeoutMillis: options.poolWaitMs ?? 1_000,
     idleTimeoutMillis: 30_000,
     statement_timeout: options.statementTimeoutMs ?? 15_000,
     types,
   });
   // An idle connection whose server goes away emits 'error' on the pool; unhandled, it would end the process.
-  pool.on('error', (error) => options.log?.warn({ err: error }, 'idle database connection lost'));
+  // Only the code and first line: the error carries the pg client (its backend cancel key among it).
+  pool.on('error', (error) =>
+    options.log?.warn(
+      { code: sqlState(error) ?? null, reason: error.message.split('\n')[0] },
+      'idle database connection lost',
+    ),
+  );
   const observe = options.observeQuery;
 
   const timed =
@@ -82,25 +93,45 @@ export function createDatabase(options: DatabaseOptions): Database {
       }
     };
 
+  /**
+   * A checked-out connection has no listener of the pool's: a server shutting down between two of its
+   * queries would emit an unhandled 'error' and end the process. Listen for it, and destroy such a connection.
+   * `recover` runs when work fails (a rollback); a connection it cannot recover is destroyed too.
+   */
+  async function withConnection<T>(
+    work: (client: pgTypes.PoolClient) => Promise<T>,
+    recover?: (client: pgTypes.PoolClient) => Promise<unknown>,
+  ): Promise<T> {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    const lost = (error: Error) => void (broken ??= error);
+    client.on('error', lost);
+    try {
+      return await work(client);
+    } catch (error) {
+      if (!recover) broken ??= error as Error;
+      else await recover(client).catch((recoverError: Error) => void (broken ??= recoverError));
+      throw error;
+    } finally {
+      client.off('error', lost);
+      client.release(broken);
+    }
+  }
+
   return {
     pool,
     query: timed(pool),
-    async transaction(work) {
-      const client = await pool.connect();
-      let broken: Error | undefined;
-      try {
-        await client.query('begin');
-        const result = await work({ query: timed(client) });
-        await client.query('commit');
-        return result;
-      } catch (error) {
-        await client.query('rollback').catch((rollbackError: Error) => (broken = rollbackError));
-        throw error;
-      } finally {
-        // A connection whose rollback failed is in an unknown state: destroy it rather than reuse it.
-        client.release(broken);
-      }
-    },
+    withConnection: (work) => withConnection(work),
+    transaction: (work) =>
+      withConnection(
+        async (client) => {
+          await client.query('begin');
+          const result = await work({ query: timed(client) });
+          await client.query('commit');
+          return result;
+        },
+        (client) => client.query('rollback'),
+      ),
     async ping(signal) {
       const query = pool.query('select 1');
       if (!signal) return void (await query);

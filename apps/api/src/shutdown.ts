@@ -12,8 +12,11 @@ export interface ShutdownOptions {
 
 /**
  * SIGTERM (platforms) and SIGINT (Ctrl-C): readiness turns 503 at once, requests keep being served for
- * `delayMs` so load balancers stop routing here, then the listener closes, in-flight requests finish and the
- * database pool closes; the process exits 0 once everything is closed. A second signal exits at once with 1.
+ * `delayMs` so load balancers stop routing here, each answered with `Connection: close` (app.ts) so
+ * keep-alive clients leave cleanly; then the listener closes along with the idle connections (Fastify's
+ * forceCloseConnections: 'idle'), in-flight requests finish and the database pool closes; the process exits
+ * 0 once everything is closed. A second signal exits at once with 1. Without a delay (SHUTDOWN_DELAY_MS=0,
+ * dev's default) a proxy that still routes here has its keep-alive connections reset.
  */
 export function handleShutdownSignals(api: RunningApi, options: ShutdownOptions): void {
   const log = api.app.log;

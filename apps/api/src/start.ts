@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '@shopops/config';
 import type { DestinationStream } from '@shopops/observability';
 import { buildApp, type BuildAppOptions } from './app.ts';
+import { listenMetrics } from './metrics-server.ts';
 
 export interface StartApiOptions {
   /** Environment variables, as process.env would hold them; validated by @shopops/config. */
@@ -20,6 +21,8 @@ export interface StartApiOptions {
 export interface RunningApi {
   /** http://host:port the API listens on. */
   url: string;
+  /** http://host:port of /metrics when METRICS_PORT sets a listener of its own. */
+  metricsUrl: string | undefined;
   app: FastifyInstance;
   config: Config;
   /** Graceful: /readyz turns 503, in-flight requests finish, then the pool and other clients close. */
@@ -35,6 +38,8 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
   const loaded = loadConfig(options.env);
   const config: Config = { ...loaded, port: options.port ?? loaded.port, host: options.host ?? '127.0.0.1' };
   const app = buildApp(config, { ...options.app, logStream: options.logStream });
+  let metricsServer: FastifyInstance | undefined;
+  app.addHook('onClose', async () => void (await metricsServer?.close()));
   try {
     await app.ready();
     await app.api.db
@@ -43,16 +48,22 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
         app.log.warn({ err: error }, 'database not reachable yet; /readyz reports it until it is'),
       );
     await app.listen({ port: config.port, host: config.host });
+    if (config.metrics.port !== undefined && app.api.metrics) {
+      metricsServer = await listenMetrics(config, app.api.metrics);
+    }
   } catch (error) {
     await app.close();
     throw error;
   }
   const { port } = app.server.address() as AddressInfo;
   const url = `http://${displayHost(config.host)}:${port}`;
+  const metricsAddress = metricsServer?.server.address() as AddressInfo | undefined;
+  const metricsUrl = metricsAddress && `http://${displayHost(config.host)}:${metricsAddress.port}`;
   if (!options.env.PUBLIC_BASE_URL?.trim()) app.api.urls.setPublicBaseUrl(url);
-  app.log.info({ url }, 'listening');
+  app.log.info({ url, metricsUrl }, 'listening');
   return {
     url,
+    metricsUrl,
     app,
     config,
     close: async () => {

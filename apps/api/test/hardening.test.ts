@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProduct } from './support/catalogue.ts';
 import { startRedis, type TestRedis } from './support/redis.ts';
-import { buildTestApp, startTestStack, type TestApp, type TestStack } from './support/stack.ts';
+import { buildTestApp, PNG_BYTES, startTestStack, type TestApp, type TestStack } from './support/stack.ts';
 
 let stack: TestStack;
 let t: TestApp;
@@ -129,6 +129,69 @@ describe('rate limits', () => {
         expect((await down.app.inject({ method: 'GET', url: '/products' })).statusCode).toBe(200);
     } finally {
       await down.app.close();
+    }
+  });
+
+  it('count a scope once across all its routes, in memory and through Redis', async () => {
+    for (const env of [{ RATE_LIMITS: 'admin=4/1m' }, { RATE_LIMITS: 'admin=4/1m', REDIS_URL: redis.url }]) {
+      const limited = await buildTestApp(stack, env);
+      try {
+        const headers = { authorization: `Bearer ${limited.adminToken}` };
+        const created = await limited.app.inject({
+          method: 'POST',
+          url: '/products',
+          headers,
+          payload: { sku: 'SCOPE-1', name: 'x', priceCents: 1 },
+        });
+        expect(created.statusCode).toBe(201);
+        const { id } = created.json<{ id: number }>();
+        const requests = [
+          { method: 'PATCH' as const, url: `/products/${id}`, payload: { stock: 1 } },
+          {
+            method: 'PUT' as const,
+            url: `/products/${id}/image`,
+            payload: PNG_BYTES,
+            headers: { 'content-type': 'image/png' },
+          },
+          { method: 'DELETE' as const, url: `/products/${id}` },
+          { method: 'PATCH' as const, url: `/products/${id}`, payload: { stock: 2 } },
+        ];
+        const statuses: number[] = [];
+        for (const { headers: extra, ...request } of requests)
+          statuses.push((await limited.app.inject({ ...request, headers: { ...headers, ...extra } })).statusCode);
+        // Four admin requests on four routes, then the scope's budget is spent.
+        expect(statuses, JSON.stringify(env)).toEqual([200, 200, 204, 429]);
+      } finally {
+        await limited.app.close();
+      }
+    }
+  });
+
+  it('limit requests for unknown paths too: they share the notfound scope, else the default one', async () => {
+    for (const redisUrl of [undefined, redis.url]) {
+      const own = await buildTestApp(stack, { RATE_LIMITS: 'default=100/1m,notfound=3/1m', REDIS_URL: redisUrl });
+      const shared = await buildTestApp(stack, { RATE_LIMITS: 'default=3/1m', REDIS_URL: redisUrl });
+      try {
+        const probes = ['/.env', '/wp-login.php', '/admin', '/.git/config'];
+        const statuses: number[] = [];
+        for (const url of probes) statuses.push((await own.app.inject({ method: 'GET', url })).statusCode);
+        expect(statuses, `redis ${redisUrl}`).toEqual([404, 404, 404, 429]);
+        const refused = await own.app.inject({ method: 'POST', url: '/nowhere' });
+        expect(refused.statusCode).toBe(429);
+        expect(refused.headers['content-type']).toContain('application/problem+json');
+        expect(refused.json()).toMatchObject({ type: 'urn:shopops:problem:rate-limited', status: 429 });
+        expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+        // The routes' own budget is untouched.
+        expect((await own.app.inject({ method: 'GET', url: '/products' })).statusCode).toBe(200);
+
+        // Without a notfound entry, unknown paths spend the default budget.
+        const mixed: number[] = [];
+        for (const url of ['/nope', '/products', '/nope', '/products'])
+          mixed.push((await shared.app.inject({ method: 'GET', url, remoteAddress: '10.4.4.4' })).statusCode);
+        expect(mixed, `redis ${redisUrl}`).toEqual([404, 200, 404, 429]);
+      } finally {
+        await Promise.all([own.app.close(), shared.app.close()]);
+      }
     }
   });
 

@@ -1,14 +1,21 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@shopops/config';
-import { buildApp, startApi, type ReadinessReport } from '../src/index.ts';
+import { readMigrations } from '@shopops/migrate';
+import { buildApp, DEFAULT_MIGRATIONS_DIR, startApi, type ReadinessReport } from '../src/index.ts';
 import { buildTestApp, discard, startTestStack, type TestApp, type TestStack } from './support/stack.ts';
 
 let stack: TestStack;
 let t: TestApp;
+let migrationNames: string[];
+
+// Rounds every 100 ms, so a test sees a change of state without waiting for the 5 s default.
+const FAST_ROUNDS = { READINESS_INTERVAL_MS: '100' };
 
 beforeAll(async () => {
   stack = await startTestStack();
-  t = await buildTestApp(stack);
+  t = await buildTestApp(stack, FAST_ROUNDS);
+  migrationNames = (await readMigrations(DEFAULT_MIGRATIONS_DIR)).map((m) => `${m.version}_${m.name}`);
 });
 afterAll(async () => {
   await t?.app.close();
@@ -34,7 +41,7 @@ describe('health', () => {
       status: 'ok',
       checks: {
         database: { ok: true, latencyMs: expect.any(Number) },
-        migrations: { ok: true, latencyMs: expect.any(Number), head: '20261123090300' },
+        migrations: { ok: true, latencyMs: expect.any(Number), head: migrationNames.at(-1)!.split('_')[0] },
         storage: { ok: true, latencyMs: expect.any(Number) },
       },
     });
@@ -48,17 +55,8 @@ describe('health', () => {
       expect(status).toBe(503);
       expect(body.status).toBe('unavailable');
       expect(body.checks.database!.ok).toBe(true);
-      expect(body.checks.migrations).toMatchObject({
-        ok: false,
-        head: null,
-        pending: [
-          '20261123090000_create_products',
-          '20261123090100_create_orders',
-          '20261123090200_create_payments',
-          '20261123090300_create_feature_flags',
-        ],
-      });
-      expect(body.checks.migrations!.error).toContain('not at head: 4 pending');
+      expect(body.checks.migrations).toMatchObject({ ok: false, head: null, pending: migrationNames });
+      expect(body.checks.migrations!.error).toContain(`not at head: ${migrationNames.length} pending`);
     } finally {
       await app.close();
     }
@@ -89,6 +87,62 @@ describe('health', () => {
       expect(body).toEqual({
         status: 'unavailable',
         checks: { shutdown: { ok: false, latencyMs: 0, error: 'shutting down: finishing in-flight requests' } },
+      });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('GET /readyz and /healthz show nothing internal outside dev; the admin token shows the checks', async () => {
+    // The same app as prod would build it: only ENV decides what a probe shows.
+    const app = buildApp({ ...t.config, env: 'prod' }, { logStream: discard() });
+    try {
+      const anonymous = await app.inject({ method: 'GET', url: '/readyz' });
+      expect(anonymous.statusCode).toBe(200);
+      expect(anonymous.json()).toEqual({ status: 'ok' });
+      expect(anonymous.body).not.toMatch(/127\.0\.0\.1|2026\d{10}|latency/);
+      expect((await app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
+
+      const forged = await app.inject({
+        method: 'GET',
+        url: '/readyz',
+        headers: { authorization: 'Bearer not-a-jwt' },
+      });
+      expect(forged.json()).toEqual({ status: 'ok' });
+      const admin = await app.inject({
+        method: 'GET',
+        url: '/readyz',
+        headers: { authorization: `Bearer ${t.adminToken}` },
+      });
+      expect(admin.json<ReadinessReport>().checks.migrations).toMatchObject({ ok: true });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('GET /readyz answers from the latest background round, and not ready once that round is stale', async () => {
+    const app = buildApp(
+      loadConfig(stack.env(t.databaseUrl, { READINESS_INTERVAL_MS: '100', READINESS_TIMEOUT_MS: '100' })),
+      {
+        logStream: discard(),
+      },
+    );
+    try {
+      const first = await readyz(app);
+      expect(first.status).toBe(200);
+      // Probes between two rounds get the same round: the same measured latencies, not new checks.
+      const again = await readyz(app);
+      expect(again.body.checks.storage!.latencyMs).toBe(first.body.checks.storage!.latencyMs);
+
+      // The refresher stops (as if stuck): after two intervals plus two timeouts its last round is too old.
+      app.api.readiness.stop();
+      await sleep(600);
+      const stale = await readyz(app);
+      expect(stale.status).toBe(503);
+      expect(stale.body.status).toBe('unavailable');
+      expect(stale.body.checks.freshness).toMatchObject({
+        ok: false,
+        error: expect.stringContaining('refresher is stuck'),
       });
     } finally {
       await app.close();
@@ -146,8 +200,11 @@ describe('startApi', () => {
   });
 
   it('throws the config error listing every problem', async () => {
-    await expect(startApi({ env: { ENV: 'prod' }, port: 0 })).rejects.toThrow(
-      /invalid configuration for ENV=prod \(7 problems\)/,
+    const refused = startApi({ env: { ENV: 'prod' }, port: 0 });
+    await expect(refused).rejects.toThrow(/invalid configuration for ENV=prod \(\d+ problems\)/);
+    // /metrics would be public on PORT: prod wants its own port or a token.
+    await expect(refused).rejects.toThrow(
+      /METRICS_TOKEN: prod serves \/metrics only on its own port or behind a token/,
     );
   });
 });
@@ -157,20 +214,24 @@ describe('readiness during a database outage', () => {
   it('GET /readyz answers 503 naming the database while Postgres is down, 200 once it is back; /healthz stays 200', async () => {
     await stack.pg.stopServer();
     try {
-      const { status, body } = await readyz();
-      expect(status).toBe(503);
+      // The next background round sees it.
+      await expect.poll(async () => (await readyz()).status, { timeout: 10_000, interval: 50 }).toBe(503);
+      const { body } = await readyz();
       expect(body.status).toBe('unavailable');
       expect(body.checks.database).toMatchObject({ ok: false, error: expect.any(String) });
       expect(body.checks.migrations!.ok).toBe(false);
       expect(body.checks.storage!.ok).toBe(true);
       expect((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+      // An outage, not a bug: 503 problem+json with Retry-After, never a 500.
       const products = await t.app.inject({ method: 'GET', url: '/products' });
-      expect(products.statusCode).toBe(500);
-      expect(products.json()).toMatchObject({ type: 'urn:shopops:problem:internal', status: 500 });
-      expect(products.body).not.toMatch(/ECONNREFUSED|at .*\.(ts|js):\d+/);
+      expect(products.statusCode).toBe(503);
+      expect(products.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(products.headers['retry-after']).toBe('5');
+      expect(products.json()).toMatchObject({ type: 'urn:shopops:problem:database-unavailable', status: 503 });
+      expect(products.body).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|at .*\.(ts|js):\d+/);
     } finally {
       await stack.pg.startServer();
     }
-    expect((await readyz()).status).toBe(200);
+    await expect.poll(async () => (await readyz()).status, { timeout: 10_000, interval: 50 }).toBe(200);
   });
 });

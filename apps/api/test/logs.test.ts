@@ -4,9 +4,11 @@ import { buildApp } from '../src/index.ts';
 import { captureLogs, JWT_SECRET, SANDBOX_SECRET, startTestStack, type TestStack } from './support/stack.ts';
 import { signAdminToken } from '../src/index.ts';
 import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
 
 let stack: TestStack;
 let app: FastifyInstance;
+let databaseUrl: string;
 const logs = captureLogs();
 const DB_PASSWORD = 'db-password-that-must-not-leak';
 
@@ -15,6 +17,7 @@ beforeAll(async () => {
   const database = new URL(await stack.migratedDatabase());
   // The throwaway cluster trusts every local connection, so any password works; it is here to be hidden.
   database.password = DB_PASSWORD;
+  databaseUrl = database.toString();
   app = buildApp(loadConfig(stack.env(database.toString())), { logStream: logs });
   await app.ready();
 });
@@ -111,5 +114,58 @@ describe('request logs', () => {
     }
     expect(output).toContain('config dump');
     expect(output).toContain('boom');
+  });
+
+  it('writes errors as plain data, never the pg client (socket, cancel key) pg-pool hangs on them', async () => {
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+    try {
+      const lost = new Promise<Error>((resolve) => pool.once('error', resolve));
+      const idle = await pool.connect();
+      const { rows } = await idle.query<{ pid: number }>('select pg_backend_pid() as pid');
+      idle.release();
+      await pool.query('select 1'); // the same idle connection, still there
+      const killer = new pg.Client({ connectionString: databaseUrl });
+      await killer.connect();
+      await killer.query('select pg_terminate_backend($1)', [rows[0]!.pid]);
+      await killer.end();
+      const error = await lost;
+      // What makes the default serializer dump it: the client, with its socket and backend key data.
+      expect((error as Error & { client?: pg.Client }).client).toBeInstanceOf(pg.Client);
+
+      app.log.warn({ err: error }, 'idle connection lost: serializer check');
+      const line = logs.entries().find((e) => e.msg === 'idle connection lost: serializer check')!;
+      // What says what went wrong stays: pg's class, SQLSTATE (57P01 admin_shutdown), message and stack.
+      expect(line.err).toMatchObject({
+        type: 'DatabaseError',
+        code: '57P01',
+        message: error.message,
+        stack: expect.any(String),
+      });
+      const text = JSON.stringify(line);
+      for (const field of ['client', 'secretKey', 'processID', 'connectionParameters', '_readableState'])
+        expect(text, field).not.toContain(`"${field}"`);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('puts the traceId on every line a request writes: validation errors, 404s and rate-limit rejections', async () => {
+    const lines = captureLogs();
+    const limited = buildApp(loadConfig(stack.env(databaseUrl, { RATE_LIMITS: 'default=2/1m,notfound=1/1m' })), {
+      logStream: lines,
+    });
+    try {
+      const answers = [];
+      for (const url of ['/products?limit=x', '/products', '/products', '/unknown', '/unknown'])
+        answers.push(await limited.inject({ method: 'GET', url }));
+      expect(answers.map((r) => r.statusCode)).toEqual([400, 200, 429, 404, 429]);
+      const traced = lines.entries().filter((e) => e.traceId !== undefined);
+      expect(traced.map((e) => e.traceId)).toEqual(answers.map((r) => r.headers['x-trace-id']));
+      expect(traced.map((e) => e.status)).toEqual([400, 200, 429, 404, 429]);
+      // Only the app's own start-up lines have no request to name.
+      expect(lines.entries().filter((e) => e.traceId === undefined && e.status !== undefined)).toEqual([]);
+    } finally {
+      await limited.close();
+    }
   });
 });

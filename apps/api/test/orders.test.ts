@@ -2,6 +2,7 @@ import { query } from '@shopops/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order, Product } from '../src/index.ts';
 import { createProduct, placeOrder } from './support/catalogue.ts';
+import { metricValue } from './support/fake-provider.ts';
 import { buildTestApp, startTestStack, type TestApp, type TestStack } from './support/stack.ts';
 
 let stack: TestStack;
@@ -15,6 +16,10 @@ afterAll(async () => {
   await t?.app.close();
   await stack?.stop();
 });
+
+async function metricsText(): Promise<string> {
+  return (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+}
 
 async function stockOf(id: number): Promise<number> {
   const response = await t.app.inject({ method: 'GET', url: `/products/${id}` });
@@ -43,8 +48,12 @@ describe('orders', () => {
         { productId: cup.id, name: 'Cup', quantity: 1, unitPriceCents: 2000 },
       ],
       payments: [],
+      reservedUntil: expect.any(String),
+      refundDue: null,
       createdAt: expect.any(String),
     });
+    // The default ORDER_RESERVATION_TTL: the stock is held for 30 minutes from the order.
+    expect(Date.parse(order.reservedUntil!) - Date.parse(order.createdAt)).toBeCloseTo(30 * 60_000, -3);
     expect(response.headers.location).toBe(`/orders/${order.id}`);
     expect(await stockOf(tea.id)).toBe(7);
     expect(await stockOf(cup.id)).toBe(3);
@@ -164,5 +173,83 @@ describe('orders', () => {
       [order.id],
     );
     expect(rows).toEqual([{ total_cents: 2100, quantity: 3, unit_price_cents: 700, stock: 0 }]);
+  });
+
+  it('merges the lines of one product and caps them per order (ORDER_MAX_UNITS_PER_PRODUCT)', async () => {
+    const bulk = await createProduct(t.app, t.adminToken, {
+      sku: 'BULK',
+      name: 'Bulk',
+      priceCents: 10,
+      stock: 100_000,
+    });
+    const other = await createProduct(t.app, t.adminToken, { sku: 'BULK-2', name: 'Other', priceCents: 10, stock: 50 });
+    // The attack: one product on many lines, each under the per-line limit.
+    const hoard = await placeOrder(t.app, [
+      { productId: other.id, quantity: 1 },
+      ...Array.from({ length: 99 }, () => ({ productId: bulk.id, quantity: 1000 })),
+    ]);
+    expect(hoard.statusCode).toBe(400);
+    expect(hoard.headers['content-type']).toContain('application/problem+json');
+    expect(hoard.json().errors).toEqual([
+      {
+        path: 'body.items.1.quantity',
+        message: `at most 20 units of product ${bulk.id} per order; the order asks for 99000 over all its lines`,
+      },
+    ]);
+    expect(await stockOf(bulk.id)).toBe(100_000);
+    // 12 + 9 = 21 over two lines is over the cap as well; 20 is the most.
+    const split = await placeOrder(t.app, [
+      { productId: bulk.id, quantity: 12 },
+      { productId: bulk.id, quantity: 9 },
+    ]);
+    expect(split.statusCode).toBe(400);
+    expect(split.json().errors[0].path).toBe('body.items.0.quantity');
+    const atCap = await placeOrder(t.app, [
+      { productId: bulk.id, quantity: 12 },
+      { productId: bulk.id, quantity: 8 },
+    ]);
+    expect(atCap.statusCode, atCap.body).toBe(201);
+    expect(await stockOf(bulk.id)).toBe(100_000 - 20);
+  });
+
+  it('lets the customer cancel a pending order: the stock comes back at once, exactly once', async () => {
+    const lamp = await createProduct(t.app, t.adminToken, { sku: 'LAMP', name: 'Lamp', priceCents: 900, stock: 6 });
+    const order = (await placeOrder(t.app, [{ productId: lamp.id, quantity: 4 }])).json<Order>();
+    expect(await stockOf(lamp.id)).toBe(2);
+    const before = metricValue(await metricsText(), 'order_stock_returned_units_total{reason="cancelled"}');
+    const cancels = await Promise.all(
+      [1, 2, 3].map(() => t.app.inject({ method: 'POST', url: `/orders/${order.id}/cancel` })),
+    );
+    for (const cancel of cancels) {
+      expect(cancel.statusCode, cancel.body).toBe(200);
+      expect(cancel.headers['cache-control']).toBe('no-store');
+      expect(cancel.json()).toMatchObject({ id: order.id, status: 'cancelled', reservedUntil: null });
+    }
+    expect(await stockOf(lamp.id)).toBe(6);
+    const after = metricValue(await metricsText(), 'order_stock_returned_units_total{reason="cancelled"}');
+    expect(after - before).toBe(4);
+    // A cancelled order is not paid any more.
+    const pay = await t.app.inject({
+      method: 'POST',
+      url: `/orders/${order.id}/payments`,
+      payload: { provider: 'sandbox' },
+    });
+    expect(pay.statusCode).toBe(409);
+    expect(pay.json().detail).toContain('place a new order');
+  });
+
+  it('refuses to cancel paid orders (409) and answers 404 for unknown ones', async () => {
+    const mug = await createProduct(t.app, t.adminToken, { sku: 'MUG', name: 'Mug', priceCents: 500, stock: 3 });
+    const order = (await placeOrder(t.app, [{ productId: mug.id, quantity: 1 }])).json<Order>();
+    await query(t.databaseUrl, `update orders set status = 'paid' where id = $1`, [order.id]);
+    const paid = await t.app.inject({ method: 'POST', url: `/orders/${order.id}/cancel` });
+    expect(paid.statusCode).toBe(409);
+    expect(paid.headers['content-type']).toContain('application/problem+json');
+    expect(paid.json().detail).toContain('refunded, not cancelled');
+    expect(await stockOf(mug.id)).toBe(2);
+    for (const id of ['00000000-0000-4000-8000-000000000000', 'nope']) {
+      const unknown = await t.app.inject({ method: 'POST', url: `/orders/${id}/cancel` });
+      expect(unknown.statusCode, id).toBe(404);
+    }
   });
 });

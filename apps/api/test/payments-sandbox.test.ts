@@ -45,6 +45,7 @@ describe('sandbox payments', () => {
         status: 'paid',
         amountCents: 12990,
         currency: 'CLP',
+        duplicateCharge: false,
         createdAt: expect.any(String),
       },
     ]);

@@ -1,10 +1,16 @@
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { randomBytes } from 'node:crypto';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { connect } from 'node:net';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Product } from '../src/index.ts';
+import { startApi, type Product, type RunningApi } from '../src/index.ts';
+import { bucketClient, imageKeysOf } from './support/bucket.ts';
 import { createProduct } from './support/catalogue.ts';
+import { startStallingProxy, type StallingProxy } from './support/stalling-proxy.ts';
 import {
   BUCKET,
   buildTestApp,
+  captureLogs,
   JPEG_BYTES,
   PNG_BYTES,
   startTestStack,
@@ -19,12 +25,7 @@ let s3: S3Client;
 beforeAll(async () => {
   stack = await startTestStack();
   t = await buildTestApp(stack, { IMAGE_MAX_BYTES: '2048' });
-  s3 = new S3Client({
-    endpoint: stack.s3.endpoint,
-    region: stack.s3.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: stack.s3.accessKeyId, secretAccessKey: stack.s3.secretAccessKey },
-  });
+  s3 = bucketClient(stack.s3);
 });
 afterAll(async () => {
   s3?.destroy();
@@ -34,10 +35,7 @@ afterAll(async () => {
 
 const admin = () => ({ authorization: `Bearer ${t.adminToken}` });
 
-async function keysOf(productId: number): Promise<string[]> {
-  const listed = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `products/${productId}/` }));
-  return (listed.Contents ?? []).map((o) => o.Key!);
-}
+const keysOf = (productId: number) => imageKeysOf(s3, productId);
 
 function multipartBody(filename: string, type: string, bytes: Buffer) {
   const boundary = '----shopops-test-boundary';
@@ -203,5 +201,153 @@ describe('product images', () => {
       payload: PNG_BYTES,
     });
     expect(missing.statusCode).toBe(404);
+  });
+});
+
+describe('product images over real HTTP, streamed to S3 through a proxy that counts what it forwards', () => {
+  const MAX = 4 * 1024 * 1024;
+  let proxy: StallingProxy;
+  let api: RunningApi;
+  const logs = captureLogs();
+
+  beforeAll(async () => {
+    const { hostname, port } = new URL(stack.s3.endpoint);
+    proxy = await startStallingProxy({ host: hostname, port: Number(port) });
+    api = await startApi({
+      env: stack.env(t.databaseUrl, { S3_ENDPOINT: proxy.url, IMAGE_MAX_BYTES: String(MAX) }),
+      port: 0,
+      logStream: logs,
+    });
+  });
+  afterAll(async () => {
+    await api?.close();
+    await proxy?.close();
+  });
+
+  const imageUrl = (id: number) => new URL(`${api.url}/products/${id}/image`);
+  const bigPng = (size: number) => Buffer.concat([PNG_BYTES.subarray(0, 16), randomBytes(size - 16)]);
+
+  function put(id: number, headers: Record<string, string | number>) {
+    const req = httpRequest(imageUrl(id), { method: 'PUT', headers });
+    const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      req.on('response', (res: IncomingMessage) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode!, body }));
+      });
+      req.on('error', reject);
+    });
+    return { req, response };
+  }
+
+  it.each([
+    ['PUT', '/image', 'image/png'],
+    ['POST', '', 'application/json'],
+    ['PATCH', '', 'application/json'],
+  ])('%s on an admin route checks the token before reading a byte of the body', async (method, suffix, type) => {
+    const product = await createProduct(t.app, t.adminToken, { sku: `IMG-AUTH-${method}`, name: 'Mug', priceCents: 1 });
+    const path = method === 'POST' ? '/products' : `/products/${product.id}${suffix}`;
+    const socket = connect(Number(new URL(api.url).port), '127.0.0.1');
+    const firstLine = new Promise<string>((resolve) =>
+      socket.once('data', (chunk: Buffer) => resolve(chunk.toString('latin1').split('\r\n')[0]!)),
+    );
+    // Headers only: the announced body never comes, so an answer proves nothing of it was waited for.
+    socket.write(`${method} ${path} HTTP/1.1\r\nHost: api\r\nContent-Type: ${type}\r\nContent-Length: 1000\r\n\r\n`);
+    try {
+      expect(await firstLine).toMatch(/^HTTP\/1\.1 401 /);
+    } finally {
+      socket.destroy();
+    }
+  });
+
+  it('streams a raw body to S3 while it arrives, then links it', async () => {
+    const product = await createProduct(t.app, t.adminToken, { sku: 'IMG-STREAM', name: 'Mug', priceCents: 1 });
+    const image = bigPng(3 * 1024 * 1024);
+    const half = image.length / 2;
+    const { req, response } = put(product.id, {
+      authorization: `Bearer ${t.adminToken}`,
+      'content-type': 'image/png',
+      'content-length': image.length,
+    });
+    const before = proxy.forwardedBytes;
+    req.write(image.subarray(0, half));
+    // Most of the first half reaches S3 while the second half has not even been sent.
+    await expect.poll(() => proxy.forwardedBytes - before, { timeout: 10_000, interval: 20 }).toBeGreaterThan(half / 2);
+    req.end(image.subarray(half));
+    const { status, body } = await response;
+    expect(status, body).toBe(200);
+    const stored = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: (await keysOf(product.id))[0]! }));
+    expect(Buffer.from(await stored.Body!.transformToByteArray()).equals(image)).toBe(true);
+  });
+
+  it('stores nothing of an upload the client abandons halfway', async () => {
+    const product = await createProduct(t.app, t.adminToken, { sku: 'IMG-ABANDON', name: 'Mug', priceCents: 1 });
+    const image = bigPng(2 * 1024 * 1024);
+    const { req, response } = put(product.id, {
+      authorization: `Bearer ${t.adminToken}`,
+      'content-type': 'image/png',
+      'content-length': image.length,
+    });
+    response.catch(() => undefined);
+    const before = proxy.forwardedBytes;
+    req.write(image.subarray(0, image.length / 2));
+    await expect.poll(() => proxy.forwardedBytes - before, { timeout: 10_000, interval: 20 }).toBeGreaterThan(0);
+    req.destroy();
+    // The API has given up on the upload (its log line says so), and kept nothing.
+    const abandonedLine = () =>
+      logs
+        .entries()
+        .find((e) => e.msg === 'image upload abandoned by the client; nothing stored' && e.productId === product.id);
+    await expect.poll(abandonedLine, { timeout: 10_000 }).toBeDefined();
+    expect(await keysOf(product.id)).toEqual([]);
+    const served = await fetch(`${api.url}/products/${product.id}`);
+    expect(((await served.json()) as Product).imageUrl).toBeNull();
+  });
+
+  it('refuses a raw body without Content-Length (411) and a multipart part over the limit (413), storing nothing', async () => {
+    const product = await createProduct(t.app, t.adminToken, { sku: 'IMG-LIMITS', name: 'Mug', priceCents: 1 });
+    const chunked = put(product.id, { authorization: `Bearer ${t.adminToken}`, 'content-type': 'image/png' });
+    // Written before end(): Node then sends it chunked, without Content-Length.
+    chunked.req.write(PNG_BYTES);
+    chunked.req.end();
+    expect((await chunked.response).status).toBe(411);
+
+    const part = multipartBody('big.png', 'image/png', bigPng(MAX + 1024));
+    const multipart = put(product.id, {
+      authorization: `Bearer ${t.adminToken}`,
+      'content-type': part.contentType,
+      'content-length': part.body.length,
+    });
+    multipart.req.end(part.body);
+    const { status, body } = await multipart.response;
+    expect(status, body).toBe(413);
+    expect(await keysOf(product.id)).toEqual([]);
+  });
+
+  it('answers 400, not 500, to a malformed multipart body', async () => {
+    const product = await createProduct(t.app, t.adminToken, { sku: 'IMG-MALFORMED', name: 'Mug', priceCents: 1 });
+    const cases = [
+      // A boundary that never appears, then an end without any part.
+      { type: 'multipart/form-data; boundary=xyz', body: 'this is not multipart at all' },
+      // A part header without its blank line, cut off.
+      {
+        type: 'multipart/form-data; boundary=xyz',
+        body: '--xyz\r\nContent-Disposition: form-data; name="image"; filename="a.png"',
+      },
+      // No boundary at all.
+      { type: 'multipart/form-data', body: '--xyz--' },
+    ];
+    for (const { type, body } of cases) {
+      const response = put(product.id, {
+        authorization: `Bearer ${t.adminToken}`,
+        'content-type': type,
+        'content-length': Buffer.byteLength(body),
+      });
+      response.req.end(body);
+      const answer = await response.response;
+      expect(answer.status, `${type}: ${answer.body}`).toBe(400);
+      expect(JSON.parse(answer.body)).toMatchObject({ status: 400 });
+    }
+    expect(await keysOf(product.id)).toEqual([]);
   });
 });

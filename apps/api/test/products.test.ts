@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signAdminToken, type Product } from '../src/index.ts';
 import { createProduct } from './support/catalogue.ts';
-import { buildTestApp, JWT_SECRET, startTestStack, type TestApp, type TestStack } from './support/stack.ts';
+import { buildTestApp, JWT_SECRET, PNG_BYTES, startTestStack, type TestApp, type TestStack } from './support/stack.ts';
 
 let stack: TestStack;
 let t: TestApp;
@@ -105,6 +105,81 @@ describe('catalogue', () => {
     });
     expect(patch.statusCode).toBe(404);
     expect((await t.app.inject({ method: 'DELETE', url: '/products/999999', headers: auth() })).statusCode).toBe(404);
+  });
+
+  it('answers 404 for ids not written in canonical decimal, on every product route', async () => {
+    const { id } = await createProduct(t.app, t.adminToken, { sku: 'CANON-1', name: 'Canonical', priceCents: 1 });
+    expect((await t.app.inject({ method: 'GET', url: `/products/${id}` })).statusCode).toBe(200);
+    const variants = [
+      `0x${id.toString(16)}`,
+      `${id}e0`,
+      `%20${id}`,
+      `${id}%20`,
+      `0${id}`,
+      `%2B${id}`,
+      `+${id}`,
+      `${id}%2F`,
+      `${id}.0`,
+      `${id}%00`,
+    ];
+    for (const variant of variants) {
+      const url = `/products/${variant}`;
+      const read = await t.app.inject({ method: 'GET', url });
+      expect(read.statusCode, url).toBe(404);
+      expect(read.json()).toMatchObject({ type: 'urn:shopops:problem:not-found', status: 404 });
+      const patch = await t.app.inject({ method: 'PATCH', url, headers: auth(), payload: { stock: 3 } });
+      expect(patch.statusCode, `PATCH ${url}`).toBe(404);
+      const image = await t.app.inject({
+        method: 'PUT',
+        url: `${url}/image`,
+        headers: { ...auth(), 'content-type': 'image/png' },
+        payload: PNG_BYTES,
+      });
+      expect(image.statusCode, `PUT ${url}/image`).toBe(404);
+      expect((await t.app.inject({ method: 'DELETE', url, headers: auth() })).statusCode, `DELETE ${url}`).toBe(404);
+    }
+    // Nothing above touched the product.
+    expect((await t.app.inject({ method: 'GET', url: `/products/${id}` })).json()).toMatchObject({
+      stock: 0,
+      active: true,
+      imageUrl: null,
+    });
+  });
+
+  it('refuses non-canonical numbers in the query with a 400 naming the field', async () => {
+    for (const limit of ['0x10', '1e1', '%2010', '010', '%2B10', '10.0', '10%00']) {
+      const response = await t.app.inject({ method: 'GET', url: `/products?limit=${limit}` });
+      expect(response.statusCode, limit).toBe(400);
+      expect(response.json().errors.map((e: { path: string }) => e.path)).toEqual(['query.limit']);
+    }
+    expect((await t.app.inject({ method: 'GET', url: '/products?limit=10&offset=0' })).statusCode).toBe(200);
+  });
+
+  it('refuses NUL characters in any text field with a 400 naming it (Postgres cannot store them)', async () => {
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/products',
+      headers: auth(),
+      payload: { sku: 'NUL-1', name: 'nul\u0000name', description: 'a\u0000b', priceCents: 1 },
+    });
+    expect(created.statusCode).toBe(400);
+    expect(created.json()).toMatchObject({ type: 'urn:shopops:problem:validation', status: 400 });
+    expect(created.json().errors).toEqual([
+      { path: 'body.name', message: 'must not contain NUL characters (\\u0000)' },
+      { path: 'body.description', message: 'must not contain NUL characters (\\u0000)' },
+    ]);
+    const { id } = await createProduct(t.app, t.adminToken, { sku: 'NUL-2', name: 'Clean', priceCents: 1 });
+    const patched = await t.app.inject({
+      method: 'PATCH',
+      url: `/products/${id}`,
+      headers: auth(),
+      payload: { description: '\u0000' },
+    });
+    expect(patched.statusCode).toBe(400);
+    expect(patched.json().errors.map((e: { path: string }) => e.path)).toEqual(['body.description']);
+    const query = await t.app.inject({ method: 'GET', url: '/products?limit=5&offset=0&x=%00' });
+    expect(query.statusCode).toBe(400);
+    expect(query.json().errors.map((e: { path: string }) => e.path)).toEqual(['query.x']);
   });
 
   it('validates product bodies, listing every problem', async () => {

@@ -9,11 +9,11 @@ import { resolve } from 'node:path';
 import { maskSecrets } from '@shopops/backup';
 import { up } from '@shopops/migrate';
 import { startApi, type RunningApi } from '@shopops/api';
-import { devApiEnvironment } from '@shopops/local-servers';
+import { stackApiEnvironment } from './api-environment.ts';
 import { localDatabase } from './postgres.ts';
 import { localS3 } from './s3.ts';
 import { seedDatabase } from './seed.ts';
-import { stackSettings, type StackSettings } from './settings.ts';
+import { stackSettings } from './settings.ts';
 import { startWeb } from './web.ts';
 
 // The AWS SDK's notice about its 2027 Node requirement is not news for someone starting the stack.
@@ -38,7 +38,10 @@ async function main() {
   const products = await seedDatabase(database.url, resolve(workspaceRoot, 'apps/api/seed/dev-seed.sql'));
   say(`seed: ${products} products`);
 
-  const api: RunningApi = await startApi({ env: apiEnvironment(database.url, s3, settings), port: settings.apiPort });
+  const api: RunningApi = await startApi({
+    env: stackApiEnvironment(database.url, s3, settings),
+    port: settings.apiPort,
+  });
   stops.unshift(api.close);
   const web = await startWeb(workspaceRoot, settings.webPort, api.url);
   stops.unshift(web.stop);
@@ -49,25 +52,6 @@ async function main() {
   console.log(
     `\n  storefront  ${web.url}\n  api         ${api.url}  (${api.url}/readyz, ${api.url}/metrics)\n  s3          ${s3.endpoint}\n\n  Ctrl-C stops everything; data stays in ${dataPlaces} for the next start.\n`,
   );
-}
-
-/** Development defaults; anything already in the environment wins. */
-function apiEnvironment(
-  databaseUrl: string,
-  s3: { endpoint: string; accessKeyId: string; secretAccessKey: string },
-  settings: StackSettings,
-) {
-  const webUrl = `http://127.0.0.1:${settings.webPort}`;
-  return {
-    ...devApiEnvironment({ databaseUrl, s3, apiUrl: `http://127.0.0.1:${settings.apiPort}`, webUrl }),
-    LOG_LEVEL: 'warn',
-    CORS_ORIGINS: `${webUrl},http://localhost:${settings.webPort}`,
-    // Stable across restarts: a token or sandbox link made for the stack still works after the next start.
-    JWT_SECRET: 'local-development-secret-not-for-production',
-    PAYMENT_SANDBOX_SECRET: 'local-sandbox-secret',
-    ...process.env,
-    DATABASE_URL: databaseUrl,
-  };
 }
 
 let stopping = false;

@@ -11,6 +11,8 @@ export interface FlyConfig {
   waitTimeoutMs: number | undefined;
   minMachinesRunning: number | undefined;
   internalPort: number | undefined;
+  /** [[metrics]] port: where the app serves /metrics when it is not the service's port (METRICS_PORT). */
+  metricsPort: number | undefined;
 }
 
 interface FlyToml {
@@ -18,6 +20,7 @@ interface FlyToml {
   deploy?: { release_command?: string; release_command_timeout?: string; wait_timeout?: string };
   http_service?: { internal_port?: number; min_machines_running?: number };
   services?: { internal_port?: number; min_machines_running?: number }[];
+  metrics?: { port?: number } | { port?: number }[];
 }
 
 export function readFlyConfig(path: string): FlyConfig {
@@ -38,6 +41,7 @@ export function readFlyConfig(path: string): FlyConfig {
     waitTimeoutMs: duration(path, 'wait_timeout', toml.deploy?.wait_timeout),
     minMachinesRunning: service?.min_machines_running,
     internalPort: service?.internal_port,
+    metricsPort: [toml.metrics ?? []].flat()[0]?.port,
   };
 }
 

@@ -8,6 +8,8 @@ import { difference, sum, type TrafficSample } from './prometheus.ts';
 export interface Measured {
   machine: Machine;
   url: string;
+  /** The machine's /metrics base (fly.toml's [[metrics]] port), which may differ from url's. */
+  metricsUrl: string;
 }
 
 export interface MeasureInput {
@@ -28,7 +30,7 @@ export interface MeasureInput {
 /** One interval: every machine's /metrics before and after, each new machine's /readyz and checks, the verdict. */
 export async function measureInterval(input: MeasureInput): Promise<Analysis> {
   const all = [...input.fresh, ...input.old];
-  const before = await Promise.all(all.map((m) => scrapeTraffic(m.url).catch(() => undefined)));
+  const before = await Promise.all(all.map((m) => scrapeTraffic(m.metricsUrl).catch(() => undefined)));
   if (input.load) {
     // A plain controller and timer: a timeout signal combined with AbortSignal.any can be collected
     // before it fires on Node 20, and the load would never stop.
@@ -46,7 +48,7 @@ export async function measureInterval(input: MeasureInput): Promise<Analysis> {
   } else {
     await pause(input.intervalMs, input.signal);
   }
-  const after = await Promise.all(all.map((m) => scrapeTraffic(m.url).catch((error: Error) => error)));
+  const after = await Promise.all(all.map((m) => scrapeTraffic(m.metricsUrl).catch((error: Error) => error)));
   const deltas = new Map<string, TrafficSample>();
   const unreadable = new Map<string, string>();
   all.forEach((m, i) => {

@@ -56,6 +56,7 @@ export function resolveSettings(
       appUrl: options.appUrl ?? `https://${app}.fly.dev`,
       machineUrl: options.machineUrl,
       internalPort,
+      metricsPort: fly?.metricsPort ?? internalPort,
       waitTimeoutMs: options.waitTimeout ?? fly?.waitTimeoutMs ?? 300_000,
       releaseCommandTimeoutMs: options.releaseCommandTimeout ?? fly?.releaseCommandTimeoutMs ?? 300_000,
       minMachinesRunning: options.minMachinesRunning ?? fly?.minMachinesRunning ?? 1,

@@ -218,7 +218,8 @@ export class Rollout {
   }
 
   private measured(machine: Machine): Measured {
-    return { machine, url: this.urlOf(machine) };
+    const { machineUrl: template, app, metricsPort } = this.settings;
+    return { machine, url: this.urlOf(machine), metricsUrl: machineUrl(template, machine, app, metricsPort) };
   }
 }
 

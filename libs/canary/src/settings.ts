@@ -17,6 +17,8 @@ export interface Settings extends Thresholds {
   appUrl: string;
   machineUrl: string;
   internalPort: number;
+  /** Where each machine serves /metrics: fly.toml's [[metrics]] port, else internalPort. */
+  metricsPort: number;
   waitTimeoutMs: number;
   releaseCommandTimeoutMs: number;
   minMachinesRunning: number;

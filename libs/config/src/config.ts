@@ -1,3 +1,4 @@
+import type { GuardName } from './guard-names.ts';
 import type { TrustProxy } from './parsers.ts';
 import type { RateLimits } from './rate-limits.ts';
 import type { EnvValues } from './schema.ts';
@@ -25,6 +26,14 @@ export interface MercadoPagoConfig {
   webhookSecret: string;
 }
 
+export interface AuthConfig {
+  jwtSecret: string;
+  previousJwtSecret: string | undefined;
+  issuer: string;
+  audience: string;
+  maxTokenLifetimeMs: number;
+}
+
 export interface SandboxConfig {
   secret: string;
 }
@@ -32,14 +41,25 @@ export interface SandboxConfig {
 /** The API's configuration, typed and grouped; produced only by loadConfig. */
 export interface Config {
   env: Environment;
+  /** Prod guards this staging relaxes on purpose (RELAXED_GUARDS); always empty in dev and prod. */
+  relaxedGuards: readonly GuardName[];
   port: number;
   host: string;
   logLevel: LogLevel;
   migrationsDir: string | undefined;
-  database: { url: string; poolMax: number };
+  database: { url: string; poolMax: number; poolWaitMs: number };
   redisUrl: string | undefined;
-  s3: { endpoint: string | undefined; region: string; bucket: string; accessKeyId: string; secretAccessKey: string };
-  jwtSecret: string;
+  s3: {
+    endpoint: string | undefined;
+    region: string;
+    bucket: string;
+    accessKeyId: string;
+    secretAccessKey: string;
+    requestTimeoutMs: number;
+    deadlineMs: number;
+  };
+  /** Admin tokens: HS256 keys (the previous one only verifies, during a rotation) and the claims required. */
+  auth: AuthConfig;
   http: {
     corsOrigins: '*' | string[];
     rateLimits: RateLimits;
@@ -49,8 +69,12 @@ export interface Config {
     requestTimeoutMs: number;
     keepAliveTimeoutMs: number;
     readinessTimeoutMs: number;
+    readinessIntervalMs: number;
   };
+  /** Where /metrics is served: its own port (undefined: PORT) and the bearer token it requires, if any. */
+  metrics: { port: number | undefined; token: string | undefined };
   shutdown: { delayMs: number; timeoutMs: number };
+  orders: { maxUnitsPerProduct: number; reservationTtlMs: number };
   publicBaseUrl: string;
   frontendUrl: string;
   /** Providers whose credentials are all set; the others are not offered. */
@@ -81,11 +105,12 @@ export function toConfig(v: EnvValues, secrets: readonly string[]): Config {
   const corsOrigins = v.CORS_ORIGINS ?? [new URL(v.FRONTEND_URL).origin];
   return {
     env: v.ENV,
+    relaxedGuards: v.ENV === 'staging' ? (v.RELAXED_GUARDS ?? []) : [],
     port: v.PORT,
     host: v.HOST,
     logLevel: v.LOG_LEVEL,
     migrationsDir: v.MIGRATIONS_DIR,
-    database: { url: v.DATABASE_URL, poolMax: v.DATABASE_POOL_MAX },
+    database: { url: v.DATABASE_URL, poolMax: v.DATABASE_POOL_MAX, poolWaitMs: v.DATABASE_POOL_WAIT_MS },
     redisUrl: v.REDIS_URL,
     s3: {
       endpoint: v.S3_ENDPOINT,
@@ -93,8 +118,16 @@ export function toConfig(v: EnvValues, secrets: readonly string[]): Config {
       bucket: v.S3_BUCKET,
       accessKeyId: v.S3_ACCESS_KEY,
       secretAccessKey: v.S3_SECRET_KEY,
+      requestTimeoutMs: v.S3_REQUEST_TIMEOUT_MS,
+      deadlineMs: v.S3_DEADLINE_MS,
     },
-    jwtSecret: v.JWT_SECRET,
+    auth: {
+      jwtSecret: v.JWT_SECRET,
+      previousJwtSecret: v.JWT_SECRET_PREVIOUS,
+      issuer: v.JWT_ISSUER,
+      audience: v.JWT_AUDIENCE,
+      maxTokenLifetimeMs: v.ADMIN_TOKEN_MAX_LIFETIME,
+    },
     http: {
       corsOrigins,
       rateLimits: v.RATE_LIMITS,
@@ -104,8 +137,11 @@ export function toConfig(v: EnvValues, secrets: readonly string[]): Config {
       requestTimeoutMs: v.REQUEST_TIMEOUT_MS,
       keepAliveTimeoutMs: v.KEEP_ALIVE_TIMEOUT_MS,
       readinessTimeoutMs: v.READINESS_TIMEOUT_MS,
+      readinessIntervalMs: v.READINESS_INTERVAL_MS,
     },
+    metrics: { port: v.METRICS_PORT, token: v.METRICS_TOKEN },
     shutdown: { delayMs: v.SHUTDOWN_DELAY_MS, timeoutMs: v.SHUTDOWN_TIMEOUT_MS },
+    orders: { maxUnitsPerProduct: v.ORDER_MAX_UNITS_PER_PRODUCT, reservationTtlMs: v.ORDER_RESERVATION_TTL },
     publicBaseUrl: v.PUBLIC_BASE_URL,
     frontendUrl: v.FRONTEND_URL,
     payments: {

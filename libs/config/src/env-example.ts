@@ -24,6 +24,7 @@ const GROUP_TITLES: Record<VariableGroup, string> = {
   auth: 'Admin authentication',
   http: 'HTTP: CORS, rate limits, limits, timeouts, shutdown',
   urls: 'Public URLs',
+  orders: 'Orders: stock reservations',
   payments: 'Payment providers',
   observability: 'Tracing',
   features: 'Feature flags',

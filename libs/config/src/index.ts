@@ -1,5 +1,6 @@
 export { runEnvExampleCli, ENV_EXAMPLE_USAGE } from './cli.ts';
 export type {
+  AuthConfig,
   Config,
   FlowConfig,
   LogLevel,
@@ -10,7 +11,11 @@ export type {
 } from './config.ts';
 export { describeVariables, renderEnvExample, type VariableDescription } from './env-example.ts';
 export { ConfigError, loadConfig, variableMeta, type ConfigProblem } from './load-config.ts';
+export { GUARDS, GUARD_NAMES, type GuardName } from './guard-names.ts';
 export { maskUrlPassword } from './mask.ts';
+export { activeGuards, relaxedGuardsWarning, secretProblem } from './prod-guards.ts';
+export { PUBLISHED_SECRET_VALUES, publishedSecrets, type PublishedSecret } from './published-secrets.ts';
+export { estimatedEntropyBits, weakSecretReason } from './secret-strength.ts';
 export { RATE_LIMIT_SCOPES, type RateLimit, type RateLimits, type RateLimitScope } from './rate-limits.ts';
 export type { TrustProxy } from './parsers.ts';
 export { envSchema, type EnvSchema, type EnvValues, type VariableName } from './schema.ts';

@@ -1,5 +1,6 @@
 import { toConfig, type Config } from './config.ts';
 import { displayValue, urlPassword } from './mask.ts';
+import { guardProblems } from './prod-guards.ts';
 import { envSchema, type EnvValues, type VariableName } from './schema.ts';
 import { variableRegistry, type Environment, type VariableMeta } from './variable.ts';
 
@@ -80,29 +81,15 @@ function readEnvironment(env: Env): Environment | undefined {
   return result.success ? result.data : undefined;
 }
 
-/** Rules that involve more than one variable, or the environment. */
+/** Rules that involve more than one variable, or the environment (prod's guards: prod-guards.ts). */
 function crossChecks(env: Environment, v: Partial<EnvValues>): ConfigProblem[] {
+  const guarded = {
+    secrets: names.filter((name) => variableMeta(name).secret),
+    credentialUrls: names.filter((name) => variableMeta(name).urlWithCredentials),
+  };
   const problems: ConfigProblem[] = [];
-  if (env === 'prod') {
-    if (v.JWT_SECRET !== undefined && Buffer.byteLength(v.JWT_SECRET, 'utf8') < 32) {
-      problems.push({
-        variable: 'JWT_SECRET',
-        message: `too weak for prod: ${Buffer.byteLength(v.JWT_SECRET, 'utf8')} bytes, at least 32 needed (e.g. openssl rand -base64 48)`,
-      });
-    }
-    if (v.CORS_ORIGINS === '*') {
-      problems.push({ variable: 'CORS_ORIGINS', message: '* is refused in prod: list the storefront origins' });
-    }
-    if (v.PUBLIC_BASE_URL !== undefined && !v.PUBLIC_BASE_URL.startsWith('https://')) {
-      problems.push({ variable: 'PUBLIC_BASE_URL', message: `must be https:// in prod (got ${v.PUBLIC_BASE_URL})` });
-    }
-    if (v.PAYMENT_SANDBOX_ENABLED) {
-      problems.push({
-        variable: 'PAYMENT_SANDBOX_ENABLED',
-        message: 'the sandbox provider is refused in prod: it marks orders paid without any money moving',
-      });
-    }
-  }
+  problems.push(...guardProblems(env, v, guarded));
+  problems.push(...metricsExposure(env, v));
   if (v.PAYMENT_SANDBOX_ENABLED && !v.PAYMENT_SANDBOX_SECRET) {
     problems.push({ variable: 'PAYMENT_SANDBOX_SECRET', message: 'required when PAYMENT_SANDBOX_ENABLED is true' });
   }
@@ -116,6 +103,23 @@ function crossChecks(env: Environment, v: Partial<EnvValues>): ConfigProblem[] {
     ...incompleteProvider(v, 'Mercado Pago', ['PAYMENT_MP_ACCESS_TOKEN', 'PAYMENT_MP_WEBHOOK_SECRET']),
   );
   return problems;
+}
+
+/** /metrics shows business counters: prod keeps it off the public port or behind a token. */
+function metricsExposure(env: Environment, v: Partial<EnvValues>): ConfigProblem[] {
+  if (v.METRICS_PORT !== undefined && v.METRICS_PORT === v.PORT) {
+    return [{ variable: 'METRICS_PORT', message: `must differ from PORT (${v.PORT}): it is a listener of its own` }];
+  }
+  if (env === 'prod' && v.METRICS_PORT === undefined && v.METRICS_TOKEN === undefined) {
+    return [
+      {
+        variable: 'METRICS_TOKEN',
+        message:
+          'prod serves /metrics only on its own port or behind a token: set METRICS_PORT (private scraper, e.g. Fly) or METRICS_TOKEN (e.g. openssl rand -hex 32)',
+      },
+    ];
+  }
+  return [];
 }
 
 /** A provider is either fully configured or not at all: half a set of credentials is a typo waiting to bite. */

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { GUARD_NAMES, type GuardName } from './guard-names.ts';
 
 const TRUE = new Set(['true', '1', 'yes', 'on']);
 const FALSE = new Set(['false', '0', 'no', 'off']);
@@ -116,4 +117,46 @@ export const nonEmpty = z.string().transform((value, ctx) => {
   const trimmed = value.trim();
   if (!trimmed) ctx.addIssue({ code: 'custom', message: 'must not be empty' });
   return trimmed;
+});
+
+/** Milliseconds per unit of a duration, as written in RATE_LIMITS windows and duration variables. */
+export const DURATION_UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+export type DurationUnit = keyof typeof DURATION_UNIT_MS;
+
+/** A duration with its unit, e.g. `30m`, `90s`, `1h`, `500ms`; parsed to milliseconds within [minMs, maxMs]. */
+export function duration(minMs: number, maxMs: number) {
+  return z.string().transform((value, ctx) => {
+    const match = /^(\d+)\s*(ms|s|m|h)$/.exec(value.trim().toLowerCase());
+    const ms = match ? Number(match[1]) * DURATION_UNIT_MS[match[2] as DurationUnit] : Number.NaN;
+    if (!Number.isSafeInteger(ms) || ms < minMs || ms > maxMs) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected a duration between ${formatMs(minMs)} and ${formatMs(maxMs)} with its unit (ms, s, m or h), e.g. 30m`,
+      });
+      return z.NEVER;
+    }
+    return ms;
+  });
+}
+
+function formatMs(ms: number): string {
+  const unit = (['h', 'm', 's'] as const).find((u) => ms % DURATION_UNIT_MS[u] === 0);
+  return unit ? `${ms / DURATION_UNIT_MS[unit]}${unit}` : `${ms}ms`;
+}
+
+/** A comma-separated list of guard names (RELAXED_GUARDS); empty means none. */
+export const guardList = z.string().transform((value, ctx): GuardName[] => {
+  const names = value
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const unknown = names.filter((name) => !(GUARD_NAMES as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `unknown guard ${unknown.join(', ')}; guards are ${GUARD_NAMES.join(', ')}`,
+    });
+    return z.NEVER;
+  }
+  return [...new Set(names)] as GuardName[];
 });

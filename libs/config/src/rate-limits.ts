@@ -1,7 +1,12 @@
 import { z } from 'zod';
+import { DURATION_UNIT_MS as UNIT_MS } from './parsers.ts';
 
-/** Scopes a limit can be set for: `default` covers every route that has no scope of its own. */
-export const RATE_LIMIT_SCOPES = ['default', 'orders', 'payments', 'admin'] as const;
+/**
+ * Scopes a limit can be set for, each one counter per client shared by all its routes: `notfound` counts
+ * requests for unknown paths; `default` covers every route that has no scope of its own, and every scope
+ * without a limit of its own counts in `default`.
+ */
+export const RATE_LIMIT_SCOPES = ['default', 'orders', 'payments', 'admin', 'notfound'] as const;
 export type RateLimitScope = (typeof RATE_LIMIT_SCOPES)[number];
 
 export interface RateLimit {
@@ -13,7 +18,6 @@ export interface RateLimit {
 /** null when rate limiting is off. */
 export type RateLimits = { [scope in RateLimitScope]?: RateLimit } | null;
 
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
 const ENTRY = /^([a-z]+)\s*=\s*(\d+)\s*\/\s*(\d*)\s*(ms|s|m|h)$/;
 
 /**

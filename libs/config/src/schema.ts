@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import { EXPECTED_FORM } from '@shopops/postgres';
-import { booleanFlag, corsOrigins, integer, nonEmpty, ratio, trustProxy, urlWithScheme } from './parsers.ts';
+import {
+  booleanFlag,
+  corsOrigins,
+  duration,
+  guardList,
+  integer,
+  nonEmpty,
+  ratio,
+  trustProxy,
+  urlWithScheme,
+} from './parsers.ts';
 import { rateLimits } from './rate-limits.ts';
 import { ALL_ENVIRONMENTS, variable } from './variable.ts';
 
@@ -15,8 +25,15 @@ export const envSchema = z.object({
   // runtime
   ENV: variable(z.enum(['dev', 'staging', 'prod']), {
     group: 'runtime',
-    description: 'Which environment this is: dev, staging or prod. prod refuses weak secrets and the sandbox provider.',
+    description:
+      'Which environment this is: dev, staging or prod. prod and staging refuse weak or published secrets, CORS *, http URLs and the sandbox provider (see RELAXED_GUARDS).',
     default: 'dev',
+  }),
+  RELAXED_GUARDS: variable(guardList.optional(), {
+    group: 'runtime',
+    description:
+      'Prod guards this staging relaxes on purpose, comma-separated: secret-strength, published-secrets, cors-origins, https-urls, sandbox-provider. Logged at warn on every start; refused in prod. Unset: none.',
+    example: 'sandbox-provider',
   }),
   PORT: variable(integer(1, 65535), {
     group: 'runtime',
@@ -54,6 +71,12 @@ export const envSchema = z.object({
     group: 'database',
     description: 'Most connections the API holds open to PostgreSQL.',
     default: '10',
+  }),
+  DATABASE_POOL_WAIT_MS: variable(integer(50), {
+    group: 'database',
+    description:
+      'How long a request waits for a free pooled connection (or a new one to open); then it answers 503 with Retry-After.',
+    default: '1000',
   }),
 
   // redis
@@ -98,15 +121,49 @@ export const envSchema = z.object({
     requiredIn: ALL_ENVIRONMENTS,
     secret: true,
   }),
+  S3_REQUEST_TIMEOUT_MS: variable(integer(100), {
+    group: 'storage',
+    description:
+      'Each S3 request attempt (reads, deletes, the readiness probe) is aborted when it has no answer after this long.',
+    default: '5000',
+  }),
+  S3_DEADLINE_MS: variable(integer(100), {
+    group: 'storage',
+    description:
+      'Longest any S3 call may take, retries and an upload streamed from the client included; then it is aborted, nothing is stored, and the request answers 503.',
+    default: '30000',
+  }),
 
   // auth
   JWT_SECRET: variable(nonEmpty, {
     group: 'auth',
     description:
-      'HS256 key that signs and verifies admin tokens. prod requires 32 bytes or more, e.g. `openssl rand -base64 48`.',
+      'HS256 key that signs and verifies admin tokens. prod and staging require 32 bytes or more with enough variety and never a published value: `openssl rand -base64 48`.',
     devDefault: 'dev-only-jwt-secret-do-not-use-anywhere-else',
     requiredIn: ALL_ENVIRONMENTS,
     secret: true,
+  }),
+  JWT_SECRET_PREVIOUS: variable(nonEmpty.optional(), {
+    group: 'auth',
+    description:
+      'During a rotation, the JWT_SECRET before the current one: tokens signed with it still verify, new ones are signed with JWT_SECRET. Same strength rules; remove it once the longest token lifetime (ADMIN_TOKEN_MAX_LIFETIME) has passed.',
+    secret: true,
+  }),
+  JWT_ISSUER: variable(nonEmpty, {
+    group: 'auth',
+    description: 'iss claim admin tokens are signed with and must carry.',
+    default: 'shopops',
+  }),
+  JWT_AUDIENCE: variable(nonEmpty, {
+    group: 'auth',
+    description: 'aud claim admin tokens are signed with and must carry.',
+    default: 'shopops-api',
+  }),
+  ADMIN_TOKEN_MAX_LIFETIME: variable(duration(60_000, 30 * 24 * 3_600_000), {
+    group: 'auth',
+    description:
+      'Longest an admin token may be valid, from its iat to its exp; a token without exp or iat, or valid for longer, is refused.',
+    default: '24h',
   }),
 
   // http
@@ -120,7 +177,7 @@ export const envSchema = z.object({
   RATE_LIMITS: variable(rateLimits, {
     group: 'http',
     description:
-      'Requests per client address: `off`, or scope=max/window entries (scopes default, orders, payments, admin; window in ms, s, m or h).',
+      'Requests per client address: `off`, or scope=max/window entries (scopes default, orders, payments, admin, notfound for unknown paths; window in ms, s, m or h). Each scope is one counter shared by all its routes; a scope without an entry counts in default.',
     default: 'default=600/1m,orders=30/1m,payments=30/1m,admin=300/1m',
   }),
   TRUST_PROXY: variable(trustProxy, {
@@ -152,9 +209,9 @@ export const envSchema = z.object({
   SHUTDOWN_DELAY_MS: variable(integer(0), {
     group: 'http',
     description:
-      'On SIGTERM, how long /readyz reports 503 while requests are still served, so the load balancer stops routing here before the listener closes.',
-    default: '0',
-    example: '5000',
+      "On SIGTERM, how long requests are still served, each answered with Connection: close so keep-alive clients reconnect elsewhere, while /readyz reports 503; then idle connections and the listener close. 5 s covers the few seconds Fly's proxy and Render's load balancer take to stop routing to an instance that is stopping; dev stops at once.",
+    default: '5000',
+    devDefault: '0',
   }),
   SHUTDOWN_TIMEOUT_MS: variable(integer(1000), {
     group: 'http',
@@ -165,6 +222,12 @@ export const envSchema = z.object({
     group: 'http',
     description: 'Each /readyz check (database, migrations, storage) fails when it takes longer than this.',
     default: '2000',
+  }),
+  READINESS_INTERVAL_MS: variable(integer(100), {
+    group: 'http',
+    description:
+      'How often the readiness checks run in the background (one database and one storage probe per interval); /readyz answers the latest result, and not ready once it is older than two intervals plus two READINESS_TIMEOUT_MS.',
+    default: '5000',
   }),
 
   // urls
@@ -182,6 +245,20 @@ export const envSchema = z.object({
     devDefault: 'http://127.0.0.1:5173',
     requiredIn: ALL_ENVIRONMENTS,
     example: 'https://shop.example.com',
+  }),
+
+  // orders
+  ORDER_MAX_UNITS_PER_PRODUCT: variable(integer(1, 1000), {
+    group: 'orders',
+    description:
+      'Most units of one product a single order may take, counting every line that names it; more is refused with 400.',
+    default: '20',
+  }),
+  ORDER_RESERVATION_TTL: variable(duration(1000, 7 * 24 * 3_600_000), {
+    group: 'orders',
+    description:
+      "How long an unpaid order holds its stock (e.g. 30m, 2h; ms, s, m or h); then it is marked expired and the stock returned. Keep it above the providers' checkout time.",
+    default: '30m',
   }),
 
   // payments
@@ -287,6 +364,18 @@ export const envSchema = z.object({
     group: 'observability',
     description: 'A request slower than this (milliseconds) keeps its server span even when its trace is not sampled.',
     default: '1000',
+  }),
+  METRICS_PORT: variable(integer(1, 65535).optional(), {
+    group: 'observability',
+    description:
+      "Serve /metrics on this port only, not on PORT: for a scraper on a private network (Fly's [metrics]). prod needs this or METRICS_TOKEN.",
+    example: '9091',
+  }),
+  METRICS_TOKEN: variable(nonEmpty.optional(), {
+    group: 'observability',
+    description:
+      "/metrics answers only requests sending this token as `Authorization: Bearer` (Prometheus: the scrape job's authorization.credentials). prod needs this or METRICS_PORT.",
+    secret: true,
   }),
 
   // features

@@ -32,6 +32,7 @@ export type VariableGroup =
   | 'storage'
   | 'auth'
   | 'http'
+  | 'orders'
   | 'payments'
   | 'urls'
   | 'observability'

@@ -1,4 +1,4 @@
-export { startPostgres, type TestPostgres } from './postgres.ts';
+export { startPostgres, type StartPostgresOptions, type TestPostgres } from './postgres.ts';
 export { findPostgresBinDir } from './postgres-binaries.ts';
 export { postgresUserPasses, ROOT_STATE_DIR } from './postgres-user.ts';
 export { embeddedPostgresBinDir } from './embedded-postgres.ts';

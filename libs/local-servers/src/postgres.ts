@@ -39,6 +39,8 @@ export interface StartPostgresOptions {
   port?: number;
   /** Directory of initdb, pg_ctl and postgres; default findPostgresBinDir(). */
   binDir?: string;
+  /** More server settings (`name=value`), after the defaults so they win: e.g. max_connections=20. */
+  settings?: string[];
 }
 
 /**
@@ -68,7 +70,11 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   let port = options.port ?? (await freePort());
   const pgCtl = (args: string[]) => execa(...asOwner(join(binDir, 'pg_ctl'), ['-D', dataDir, ...args]));
   const start = async () => {
-    const settings = options.persistentDir ? serverSettings : [...serverSettings, ...throwawaySettings];
+    const settings = [
+      ...serverSettings,
+      ...(options.persistentDir ? [] : throwawaySettings),
+      ...(options.settings ?? []),
+    ];
     const serverOptions = ['-p', String(port), '-k', root, ...settings.flatMap((s) => ['-c', s])].join(' ');
     await pgCtl(['start', '-w', '-t', '60', '-l', join(root, 'server.log'), '-o', serverOptions]);
   };

@@ -32,6 +32,7 @@ export {
   dryRun,
   redo,
   status,
+  statusOnClient,
   up,
   type DownResult,
   type DryRunResult,

@@ -15,6 +15,7 @@ import {
   readHistory,
   type HistoryRow,
 } from './history.ts';
+import { parseHistoryTable, type HistoryTable } from './history-table.ts';
 import { withAdvisoryLock } from './lock.ts';
 import { resolveRunOptions, type ResolvedRunOptions, type RunOptions } from './options.ts';
 import { checkDrift, refuseDirty, selectPending, selectToRevert, statusOf, type Status } from './plan.ts';
@@ -103,6 +104,21 @@ export async function redo(options: RunOptions): Promise<RedoResult> {
 export async function status(options: RunOptions): Promise<Status> {
   const { migrations, history } = await readWithoutWriting(options);
   return statusOf(migrations, history);
+}
+
+/**
+ * status on a connection the caller already holds (an application's pool) and files it already read:
+ * for a readiness probe, which must not open a session of its own per call. Reads only.
+ */
+export async function statusOnClient(
+  client: pg.ClientBase,
+  migrations: Migration[],
+  table: HistoryTable = parseHistoryTable(),
+): Promise<Status> {
+  // inspectHistory and readHistory only query; any client (a pooled one too) will do.
+  const session = client as pg.Client;
+  const shape = await inspectHistory(session, table);
+  return statusOf(migrations, await readHistory(session, table, shape, migrations));
 }
 
 /** The SQL `up` would run, per file, how each will run, after the same safety checks. Writes nothing. */

@@ -1,4 +1,5 @@
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { serializeError } from './error-serializer.ts';
 import { createScrubber, redactSensitiveKeys } from './redaction.ts';
 
 export type { Logger, DestinationStream } from 'pino';
@@ -13,7 +14,8 @@ export interface LogOptions {
 
 /**
  * pino options for JSON lines: `time` as ISO 8601, `level` as its name, `msg`; secret-bearing fields redacted
- * by name at any depth, and every line scrubbed of configured secret values, credentials and JWTs.
+ * by name at any depth, errors as plain data (never the clients and sockets they carry), and every line
+ * scrubbed of configured secret values, credentials and JWTs.
  */
 export function loggerOptions(options: LogOptions): LoggerOptions {
   const scrub = createScrubber(options.secrets ?? []);
@@ -23,6 +25,7 @@ export function loggerOptions(options: LogOptions): LoggerOptions {
     timestamp: isoTimeCachedPerMillisecond(),
     messageKey: 'msg',
     formatters: { level: (label) => ({ level: label }), log: (object) => redactSensitiveKeys(object) },
+    serializers: { err: serializeError, error: serializeError },
     hooks: { streamWrite: scrub },
   };
 }

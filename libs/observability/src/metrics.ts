@@ -43,6 +43,9 @@ export class ApiMetrics {
   readonly paymentsPaid: Counter<'provider'>;
   readonly paymentsFailed: Counter<'provider'>;
   readonly paymentProviderLatency: Histogram<'provider' | 'outcome'>;
+  readonly paymentRefundsDue: Counter<'provider' | 'reason'>;
+  readonly reservationsExpired: Counter;
+  readonly stockReturned: Counter<'reason'>;
   private readonly routes = new Map<string, Map<string, RouteSeries>>();
   private readonly dbOperations = new Map<string, HistogramSeries>();
 
@@ -92,6 +95,23 @@ export class ApiMetrics {
       help: "Time a payment provider's API took to answer a start call, by provider and outcome (ok, error)",
       labelNames: ['provider', 'outcome'],
       buckets: PROVIDER_BUCKETS,
+      registers,
+    });
+    this.paymentRefundsDue = new Counter({
+      name: 'payments_refunds_due_total',
+      help: 'Payments settled paid that must be refunded, by provider and reason (duplicate_charge: the order was already paid; out_of_stock: paid after its stock was returned and sold)',
+      labelNames: ['provider', 'reason'],
+      registers,
+    });
+    this.reservationsExpired = new Counter({
+      name: 'order_reservations_expired_total',
+      help: 'Unpaid orders whose stock reservation ran out (ORDER_RESERVATION_TTL) and were marked expired',
+      registers,
+    });
+    this.stockReturned = new Counter({
+      name: 'order_stock_returned_units_total',
+      help: 'Units of stock given back by unpaid orders, by reason (expired, payment_failed, cancelled)',
+      labelNames: ['reason'],
       registers,
     });
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });

@@ -1,4 +1,5 @@
 export { query } from './query.ts';
+export { sampleClientSessions, type SessionSampler } from './postgres-sessions.ts';
 export { scratchDir } from './scratch-dir.ts';
 export { nxEnv, runNx } from './nx-cli.ts';
 export { containerGate, dockerProblem, waitForHealthy, removeContainers, type ContainerGate } from './docker.ts';

@@ -1,7 +1,12 @@
-import type { Queryable, Row } from '../db.ts';
+import type { ApiMetrics } from '@shopops/observability';
+import type { Database, Queryable, Row } from '../db.ts';
 import { problem, type FieldError } from '../problems.ts';
+import { returnStock } from './reservation-stock.ts';
 
-export type OrderStatus = 'pending' | 'paid' | 'cancelled' | 'failed';
+export type OrderStatus = 'pending' | 'paid' | 'cancelled' | 'failed' | 'expired';
+
+/** Money that must go back to the customer (see PaymentService.handleWebhook). */
+export type RefundDue = 'duplicate_charge' | 'out_of_stock';
 
 export interface OrderItem {
   productId: number;
@@ -16,6 +21,8 @@ export interface OrderPayment {
   status: 'started' | 'paid' | 'failed';
   amountCents: number;
   currency: string;
+  /** A second charge of an order already paid: refund it. */
+  duplicateCharge: boolean;
   createdAt: string;
 }
 
@@ -27,7 +34,18 @@ export interface Order {
   currency: string;
   items: OrderItem[];
   payments: OrderPayment[];
+  /** Until when an unpaid order holds its stock; null once the stock is sold, returned or the order is final. */
+  reservedUntil: string | null;
+  /** Set when the customer was charged money that must be refunded. */
+  refundDue: RefundDue | null;
   createdAt: string;
+}
+
+export interface OrderLimits {
+  /** ORDER_MAX_UNITS_PER_PRODUCT, over all lines naming the product. */
+  maxUnitsPerProduct: number;
+  /** ORDER_RESERVATION_TTL. */
+  reservationTtlMs: number;
 }
 
 export interface OrderRequest {
@@ -41,6 +59,9 @@ interface OrderRow extends Row {
   customer_email: string;
   total_cents: number;
   currency: string;
+  stock_reserved: boolean;
+  reserved_at: Date;
+  refund_due: RefundDue | null;
   created_at: Date;
 }
 
@@ -54,12 +75,18 @@ interface StockRow extends Row {
 }
 
 export class OrderStore {
+  constructor(
+    private readonly limits: OrderLimits,
+    private readonly metrics: ApiMetrics | undefined,
+  ) {}
+
   /**
    * Places an order in one transaction: prices and names from the database (never from the client), stock
    * checked and decremented under row locks taken in id order (so concurrent orders cannot deadlock or oversell).
    */
   async create(tx: Queryable, request: OrderRequest): Promise<string> {
     const quantities = mergeQuantities(request.items);
+    this.checkUnitsPerProduct(request.items, quantities);
     const ids = [...quantities.keys()].sort((a, b) => a - b);
     const { rows } = await tx.query<StockRow>(
       'orders_lock_products',
@@ -119,7 +146,8 @@ export class OrderStore {
   async get(db: Queryable, id: string): Promise<Order | undefined> {
     const { rows } = await db.query<OrderRow>(
       'orders_get',
-      'select id, status, customer_email, total_cents, currency, created_at from orders where id = $1',
+      `select id, status, customer_email, total_cents, currency, stock_reserved, reserved_at, refund_due, created_at
+       from orders where id = $1`,
       [id],
     );
     const order = rows[0];
@@ -137,10 +165,12 @@ export class OrderStore {
         status: OrderPayment['status'];
         amount_cents: number;
         currency: string;
+        duplicate_charge: boolean;
         created_at: Date;
       }>(
         'orders_get_payments',
-        'select id, provider, status, amount_cents, currency, created_at from payments where order_id = $1 order by created_at, id',
+        `select id, provider, status, amount_cents, currency, duplicate_charge, created_at
+         from payments where order_id = $1 order by created_at, id`,
         [id],
       ),
     ]);
@@ -162,10 +192,68 @@ export class OrderStore {
         status: row.status,
         amountCents: row.amount_cents,
         currency: row.currency.trim(),
+        duplicateCharge: row.duplicate_charge,
         createdAt: row.created_at.toISOString(),
       })),
+      reservedUntil:
+        order.stock_reserved && order.status === 'pending'
+          ? new Date(order.reserved_at.getTime() + this.limits.reservationTtlMs).toISOString()
+          : null,
+      refundDue: order.refund_due,
       createdAt: order.created_at.toISOString(),
     };
+  }
+
+  /**
+   * The customer gives up a pending order: it is cancelled and its stock returned at once (exactly once, see
+   * returnStock). Cancelling again changes nothing; a paid or expired order cannot be cancelled (409). A payment
+   * still in progress that settles later is handled like any payment of an order whose stock went back.
+   */
+  async cancel(db: Database, id: string): Promise<'cancelled' | 'unchanged'> {
+    const outcome = await db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ status: OrderStatus }>(
+        'orders_lock_for_cancel',
+        'select status from orders where id = $1 for update',
+        [id],
+      );
+      const status = rows[0]?.status;
+      if (!status) throw problem.notFound(`no order ${id}`);
+      if (status === 'cancelled') return { changed: false, units: 0 };
+      if (status === 'paid' || status === 'expired') {
+        throw problem.conflict(
+          `order ${id} is ${status}; only pending or failed orders can be cancelled${status === 'paid' ? ' (a paid order is refunded, not cancelled)' : ''}`,
+        );
+      }
+      const returned = await returnStock(tx, [id], 'cancelled');
+      // A failed order already gave its stock back when its payment failed: only its status changes.
+      if (returned.orderIds.length === 0) {
+        await tx.query(
+          'orders_cancel_without_stock',
+          `update orders set status = 'cancelled', updated_at = now() where id = $1`,
+          [id],
+        );
+      }
+      return { changed: true, units: returned.units };
+    });
+    if (outcome.units > 0) this.metrics?.stockReturned.labels('cancelled').inc(outcome.units);
+    return outcome.changed ? 'cancelled' : 'unchanged';
+  }
+
+  /** Listing a product on many lines must not get round the per-order cap: 400 naming its first line. */
+  private checkUnitsPerProduct(items: OrderRequest['items'], quantities: Map<number, number>): void {
+    const max = this.limits.maxUnitsPerProduct;
+    const reported = new Set<number>();
+    const errors: FieldError[] = [];
+    items.forEach((item, index) => {
+      const total = quantities.get(item.productId)!;
+      if (total <= max || reported.has(item.productId)) return;
+      reported.add(item.productId);
+      errors.push({
+        path: `body.items.${index}.quantity`,
+        message: `at most ${max} units of product ${item.productId} per order; the order asks for ${total} over all its lines`,
+      });
+    });
+    if (errors.length > 0) throw problem.validation(errors);
   }
 }
 

@@ -1,11 +1,13 @@
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import type { ApiMetrics } from '@shopops/observability';
-import type { Database, Queryable, Row } from '../db.ts';
+import { sqlState, type Database } from '../db.ts';
 import { verifyBody } from '../payments/signature.ts';
 import { PROVIDER_NAMES, ProviderError, type PaymentProvider, type ProviderName } from '../payments/providers/index.ts';
 import { problem } from '../problems.ts';
 import { parseInput } from '../validation.ts';
 import type { FeatureFlags } from './feature-flags.ts';
+import { settlePayment, type PaymentRow, type Settlement } from './payment-settlement.ts';
+import { retakeStock } from './reservation-stock.ts';
 
 export interface PaymentStart {
   id: string;
@@ -26,14 +28,8 @@ export interface WebhookResult {
   changed: boolean;
 }
 
-interface PaymentRow extends Row {
-  id: string;
-  order_id: string;
-  provider: ProviderName;
-  status: 'started' | 'paid' | 'failed';
-}
-
 const START_TIMEOUT_MS = 15_000;
+const FAILURE_REASON_MAX = 500;
 
 export interface PaymentServiceDeps {
   db: Database;
@@ -42,6 +38,8 @@ export interface PaymentServiceDeps {
   metrics: ApiMetrics | undefined;
   urls: { publicBaseUrl(): string; frontendUrl: string };
   log: Logger;
+  /** Removes secrets from text the provider sent back, as log lines are (createScrubber of the config's secrets). */
+  scrub: (text: string) => string;
 }
 
 export class PaymentService {
@@ -63,23 +61,8 @@ export class PaymentService {
         `provider ${providerName} is not available here; available: ${[...this.deps.providers.keys()].join(', ') || 'none'}`,
       );
     }
-    const { rows } = await db.query<{ status: string; total_cents: number; currency: string; customer_email: string }>(
-      'orders_get_for_payment',
-      'select status, total_cents, currency, customer_email from orders where id = $1',
-      [orderId],
-    );
-    const order = rows[0];
-    if (!order) throw problem.notFound(`no order ${orderId}`);
-    if (order.status !== 'pending' && order.status !== 'failed') {
-      throw problem.conflict(`order ${orderId} is ${order.status}; only pending or failed orders can be paid`);
-    }
+    const { order, paymentId } = await this.recordStart(orderId, providerName);
     const currency = order.currency.trim();
-    const { rows: created } = await db.query<{ id: string }>(
-      'payments_insert',
-      'insert into payments (order_id, provider, amount_cents, currency) values ($1, $2, $3, $4) returning id',
-      [orderId, providerName, order.total_cents, currency],
-    );
-    const paymentId = created[0]!.id;
 
     let started: { reference: string; checkoutUrl: string };
     const providerCall = metrics?.paymentProviderLatency.startTimer({ provider: providerName });
@@ -101,10 +84,11 @@ export class PaymentService {
     } catch (error) {
       providerCall?.({ outcome: 'error' });
       const reason = error instanceof ProviderError ? error.message : `${providerName}: ${(error as Error).message}`;
+      // The order keeps its reservation: the customer is asked to try again or pick another provider.
       await db.query(
         'payments_fail_start',
         `update payments set status = 'failed', failure_reason = $2, updated_at = now() where id = $1`,
-        [paymentId, reason.slice(0, 500)],
+        [paymentId, this.failureReason(reason)],
       );
       metrics?.paymentsFailed.labels(providerName).inc();
       this.deps.log.warn({ err: error, paymentId, provider: providerName }, 'payment start failed');
@@ -130,8 +114,72 @@ export class PaymentService {
   }
 
   /**
+   * Records a new payment of the order, under the order's row lock so that two starts cannot both pass the
+   * checks: one payment in progress per order (a second start is 409, naming the one in progress; the unique
+   * index payments_one_started_per_order backs this up), and a failed order takes its stock again first (409
+   * when it is gone).
+   */
+  private async recordStart(
+    orderId: string,
+    providerName: ProviderName,
+  ): Promise<{ order: { total_cents: number; currency: string; customer_email: string }; paymentId: string }> {
+    try {
+      return await this.deps.db.transaction(async (tx) => {
+        const { rows } = await tx.query<{
+          status: string;
+          stock_reserved: boolean;
+          total_cents: number;
+          currency: string;
+          customer_email: string;
+        }>(
+          'orders_lock_for_payment',
+          'select status, stock_reserved, total_cents, currency, customer_email from orders where id = $1 for update',
+          [orderId],
+        );
+        const order = rows[0];
+        if (!order) throw problem.notFound(`no order ${orderId}`);
+        if (order.status !== 'pending' && order.status !== 'failed') {
+          throw problem.conflict(
+            `order ${orderId} is ${order.status}; only pending or failed orders can be paid${order.status === 'expired' || order.status === 'cancelled' ? ' (place a new order)' : ''}`,
+          );
+        }
+        const { rows: inProgress } = await tx.query<{ id: string; provider: string }>(
+          'payments_in_progress',
+          `select id, provider from payments where order_id = $1 and status = 'started'`,
+          [orderId],
+        );
+        if (inProgress[0]) throw paymentInProgress(orderId, inProgress[0]);
+        if (!order.stock_reserved) {
+          const retaken = await retakeStock(tx, orderId, 'pending');
+          if (!retaken.ok) {
+            throw problem.conflict(
+              `order ${orderId} cannot be paid: its stock went back when its payment failed and is sold out now (${retaken.short
+                .map((line) => `product ${line.productId}: ${line.stock} of ${line.quantity} left`)
+                .join('; ')}); place a new order`,
+            );
+          }
+        }
+        const { rows: created } = await tx.query<{ id: string }>(
+          'payments_insert',
+          'insert into payments (order_id, provider, amount_cents, currency) values ($1, $2, $3, $4) returning id',
+          [orderId, providerName, order.total_cents, order.currency.trim()],
+        );
+        return { order, paymentId: created[0]!.id };
+      });
+    } catch (error) {
+      if (sqlState(error) === '23505') throw paymentInProgress(orderId);
+      throw error;
+    }
+  }
+
+  /** Scrubbed like a log line, then cut: cutting first could leave half a secret that no rule recognises. */
+  private failureReason(reason: string): string {
+    return this.deps.scrub(reason).slice(0, FAILURE_REASON_MAX);
+  }
+
+  /**
    * A provider's notification: the signature over the raw body first (401), then the body (400), then the
-   * state change in one transaction. A payment in a final state never changes again, so retried and replayed
+   * state change in one transaction (settlePayment). A paid payment never changes again, so retried and replayed
    * webhooks are answered 200 with changed: false and counted once.
    */
   async handleWebhook(
@@ -154,32 +202,13 @@ export class PaymentService {
     }
     const event = parseInput(provider.webhookSchema, body, 'body');
 
-    const result = await this.deps.db.transaction(async (tx) => {
-      const payment = await lockPayment(tx, provider.name, event.match);
-      if (!payment) return undefined;
-      if (event.outcome === 'pending' || payment.status !== 'started') {
-        return { payment, status: payment.status, changed: false };
-      }
-      await tx.query(
-        'payments_settle',
-        'update payments set status = $2, failure_reason = $3, updated_at = now() where id = $1',
-        [payment.id, event.outcome, event.outcome === 'failed' ? (event.reason ?? 'failed').slice(0, 500) : null],
-      );
-      // A paid order stays paid whatever later attempts do; a failed attempt fails only an order still pending.
-      await tx.query(
-        'orders_settle',
-        event.outcome === 'paid'
-          ? `update orders set status = 'paid', updated_at = now() where id = $1 and status in ('pending', 'failed')`
-          : `update orders set status = 'failed', updated_at = now() where id = $1 and status = 'pending'`,
-        [payment.order_id],
-      );
-      return { payment, status: event.outcome, changed: true };
-    });
+    const result = await this.deps.db.transaction((tx) =>
+      settlePayment(tx, provider.name, event.match, event.outcome, event.reason, (reason) =>
+        this.failureReason(reason),
+      ),
+    );
     if (!result) throw problem.notFound(`no ${provider.name} payment matches this webhook`);
-    if (result.changed) {
-      const counter = result.status === 'paid' ? this.deps.metrics?.paymentsPaid : this.deps.metrics?.paymentsFailed;
-      counter?.labels(provider.name).inc();
-    }
+    this.recordSettlement(provider.name, result);
     const { rows } = await this.deps.db.query<{ status: string }>(
       'orders_get_status',
       'select status from orders where id = $1',
@@ -192,6 +221,28 @@ export class PaymentService {
       orderStatus: rows[0]!.status,
       changed: result.changed,
     };
+  }
+
+  /** Counters and the refund alarm, once the settlement committed. */
+  private recordSettlement(providerName: ProviderName, result: Settlement): void {
+    const { metrics, log } = this.deps;
+    if (!result.changed) return;
+    (result.status === 'paid' ? metrics?.paymentsPaid : metrics?.paymentsFailed)?.labels(providerName).inc();
+    if (result.unitsReturned > 0) metrics?.stockReturned.labels('payment_failed').inc(result.unitsReturned);
+    if (result.refundDue) {
+      metrics?.paymentRefundsDue.labels(providerName, result.refundDue).inc();
+      log.error(
+        {
+          paymentId: result.payment.id,
+          orderId: result.payment.order_id,
+          provider: providerName,
+          refundDue: result.refundDue,
+        },
+        result.refundDue === 'duplicate_charge'
+          ? 'duplicate charge: the order was already paid by another payment; refund this payment'
+          : "payment settled after the order's stock was returned and sold out; refund this payment",
+      );
+    }
   }
 
   /** The payment of a provider, for the sandbox checkout. */
@@ -209,17 +260,9 @@ export class PaymentService {
   }
 }
 
-async function lockPayment(
-  tx: Queryable,
-  provider: ProviderName,
-  match: { reference: string } | { paymentId: string },
-): Promise<PaymentRow | undefined> {
-  const byReference = 'reference' in match;
-  const { rows } = await tx.query<PaymentRow>(
-    'payments_lock',
-    `select id, order_id, provider, status from payments
-     where provider = $1 and ${byReference ? 'provider_reference' : 'id'} = $2 for update`,
-    [provider, byReference ? match.reference : match.paymentId],
+function paymentInProgress(orderId: string, payment?: { id: string; provider: string }) {
+  const which = payment ? `payment ${payment.id} (${payment.provider})` : 'another payment';
+  return problem.conflict(
+    `order ${orderId} has ${which} in progress; finish it at the provider or wait until it fails, or cancel the order`,
   );
-  return rows[0];
 }

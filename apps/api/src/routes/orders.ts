@@ -44,4 +44,13 @@ export async function orderRoutes(app: FastifyInstance): Promise<void> {
     reply.header('cache-control', 'no-store');
     return order;
   });
+
+  // Whoever holds the order's id (the unguessable UUID the order was created with, as for reading or paying
+  // it) may cancel it: the same capability, no account needed.
+  app.post('/orders/:id/cancel', { config: app.api.rateLimit('orders') }, async (request, reply) => {
+    const id = orderId(request.params);
+    await orders.cancel(db, id);
+    reply.header('cache-control', 'no-store');
+    return orders.get(db, id);
+  });
 }

@@ -1,13 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { sqlState } from '../db.ts';
+import { isIsoCurrency } from '../domain/currencies.ts';
 import { toProduct } from '../domain/products.ts';
 import { problem } from '../problems.ts';
-import { parseInput } from '../validation.ts';
+import { canonicalId, parseInput, queryInteger } from '../validation.ts';
 
 const listQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  limit: queryInteger(1, 100).default(20),
+  offset: queryInteger(0, 1_000_000).default(0),
 });
 
 const sku = z
@@ -22,7 +23,10 @@ const productFields = {
   name: z.string().trim().min(1).max(200),
   description: z.string().max(5000),
   priceCents: z.number().int().min(0).max(2_000_000_000),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'a three-letter ISO 4217 code, e.g. CLP'),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'a three-letter ISO 4217 code, e.g. CLP')
+    .refine(isIsoCurrency, 'not an ISO 4217 currency code in use, e.g. CLP, USD or EUR'),
   stock: z.number().int().min(0).max(2_000_000_000),
   active: z.boolean(),
 };
@@ -47,17 +51,19 @@ const productChanges = z
   })
   .refine((changes) => Object.values(changes).some((v) => v !== undefined), 'give at least one field to change');
 
-/** Path ids that are not positive integers name no product: 404, like any other missing one. */
+/** Path ids that are not positive integers in canonical decimal name no product: 404, like any other missing one. */
 export function productId(params: unknown): number {
-  const id = Number((params as { id?: string }).id);
-  if (!Number.isSafeInteger(id) || id < 1) throw problem.notFound(`no product ${(params as { id?: string }).id}`);
+  const raw = (params as { id?: unknown }).id;
+  const id = canonicalId(raw);
+  if (id === undefined) throw problem.notFound(`no product ${JSON.stringify(raw)}`);
   return id;
 }
 
 /** The catalogue: public reads of active products, admin writes. */
 export async function productRoutes(app: FastifyInstance): Promise<void> {
   const { products, auth, urls } = app.api;
-  const admin = { preHandler: auth.requireAdmin, config: app.api.rateLimit('admin') };
+  // onRequest: the token is checked before any body is read (preHandler runs after parsing).
+  const admin = { onRequest: auth.requireAdmin, config: app.api.rateLimit('admin') };
 
   app.get('/products', async (request) => {
     const { limit, offset } = parseInput(listQuery, request.query, 'query');

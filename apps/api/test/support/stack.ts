@@ -26,8 +26,12 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-export async function startTestStack(): Promise<TestStack> {
-  const [pg, s3] = await Promise.all([startPostgres(), startS3Server({ buckets: [BUCKET] })]);
+/** `postgres`: server settings for the cluster, e.g. ['max_connections=20']. */
+export async function startTestStack(options: { postgres?: string[] } = {}): Promise<TestStack> {
+  const [pg, s3] = await Promise.all([
+    startPostgres({ settings: options.postgres }),
+    startS3Server({ buckets: [BUCKET] }),
+  ]);
   return {
     pg,
     s3,

@@ -22,7 +22,7 @@ export const productPageSchema = z.object({
 });
 export type ProductPage = z.infer<typeof productPageSchema>;
 
-export const orderStatusSchema = z.enum(['pending', 'paid', 'cancelled', 'failed']);
+export const orderStatusSchema = z.enum(['pending', 'paid', 'cancelled', 'failed', 'expired']);
 export type OrderStatus = z.infer<typeof orderStatusSchema>;
 
 export const paymentStatusSchema = z.enum(['started', 'paid', 'failed']);
