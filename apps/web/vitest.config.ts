@@ -9,22 +9,10 @@ export default defineConfig({
   test: {
     pool: 'forks',
     ...testReporting(),
-    projects: [
-      {
-        extends: true,
-        test: { name: 'unit', environment: 'happy-dom', include: ['src/**/*.test.ts'] },
-      },
-      {
-        extends: true,
-        test: {
-          name: 'e2e',
-          environment: 'node',
-          include: ['e2e/**/*.test.ts'],
-          // Ceilings for a hung Postgres, build or browser on a loaded 2-core machine, not performance assertions.
-          testTimeout: 120_000,
-          hookTimeout: 180_000,
-        },
-      },
-    ],
+    // The end-to-end test is its own project (apps/web/e2e, web-e2e), so an API change does not make
+    // the storefront affected.
+    name: 'unit',
+    environment: 'happy-dom',
+    include: ['src/**/*.test.ts'],
   },
 });

@@ -11,4 +11,5 @@ export {
   type PublishedPackage,
 } from './fresh-workspace.ts';
 export { withDistLock } from './dist-lock.ts';
+export { copyWorkspace, type WorkspaceCopy } from './workspace-copy.ts';
 export * from './fly-machines/index.ts';
