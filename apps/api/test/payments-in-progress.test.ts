@@ -168,6 +168,8 @@ describe('duplicate charges and late payments', () => {
     const alarm = logs.entries().find((e) => e.paymentId === first.id && e.level === 'error');
     expect(alarm).toMatchObject({ orderId: order.id, refundDue: 'duplicate_charge', provider: 'sandbox' });
     expect(String(alarm!.msg)).toContain('refund');
+    // Logged on the webhook request's logger: the line carries the traceId the provider was answered with.
+    expect(alarm!.traceId).toBe(late.headers['x-trace-id']);
     // Replayed, it is not counted again, and the stock was taken once.
     expect((await sandboxWebhook(first.id, 'paid')).json()).toMatchObject({ changed: false });
     expect(await metric(series)).toBe(before + 1);

@@ -49,8 +49,11 @@ export class PaymentService {
     return (PROVIDER_NAMES as readonly string[]).includes(name);
   }
 
-  /** Starts a payment of the order's total with a provider and returns where the customer pays. */
-  async start(orderId: string, providerName: ProviderName): Promise<PaymentStart> {
+  /**
+   * Starts a payment of the order's total with a provider and returns where the customer pays. `log` is the
+   * request's logger, so the lines carry its traceId.
+   */
+  async start(orderId: string, providerName: ProviderName, log: Logger = this.deps.log): Promise<PaymentStart> {
     const { db, metrics, urls } = this.deps;
     if (!(await this.deps.flags.paymentsEnabled())) {
       throw problem.unavailable('payments are switched off for now; try again later');
@@ -91,7 +94,7 @@ export class PaymentService {
         [paymentId, this.failureReason(reason)],
       );
       metrics?.paymentsFailed.labels(providerName).inc();
-      this.deps.log.warn({ err: error, paymentId, provider: providerName }, 'payment start failed');
+      log.warn({ err: error, paymentId, provider: providerName }, 'payment start failed');
       throw problem.badGateway(
         `the payment provider ${providerName} could not start the payment; try again or pick another`,
       );
@@ -186,6 +189,7 @@ export class PaymentService {
     providerName: string,
     rawBody: Buffer,
     headers: Record<string, string | string[] | undefined>,
+    log: Logger = this.deps.log,
   ): Promise<WebhookResult> {
     const provider = this.isProvider(providerName) ? this.deps.providers.get(providerName) : undefined;
     if (!provider) throw problem.notFound(`no payment provider ${providerName} here`);
@@ -208,7 +212,7 @@ export class PaymentService {
       ),
     );
     if (!result) throw problem.notFound(`no ${provider.name} payment matches this webhook`);
-    this.recordSettlement(provider.name, result);
+    this.recordSettlement(provider.name, result, log);
     const { rows } = await this.deps.db.query<{ status: string }>(
       'orders_get_status',
       'select status from orders where id = $1',
@@ -224,8 +228,8 @@ export class PaymentService {
   }
 
   /** Counters and the refund alarm, once the settlement committed. */
-  private recordSettlement(providerName: ProviderName, result: Settlement): void {
-    const { metrics, log } = this.deps;
+  private recordSettlement(providerName: ProviderName, result: Settlement, log: Logger): void {
+    const { metrics } = this.deps;
     if (!result.changed) return;
     (result.status === 'paid' ? metrics?.paymentsPaid : metrics?.paymentsFailed)?.labels(providerName).inc();
     if (result.unitsReturned > 0) metrics?.stockReturned.labels('payment_failed').inc(result.unitsReturned);

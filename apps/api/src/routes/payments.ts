@@ -16,7 +16,7 @@ export async function paymentRoutes(app: FastifyInstance): Promise<void> {
   app.post('/orders/:id/payments', { config: app.api.rateLimit('payments') }, async (request, reply) => {
     const id = orderId(request.params);
     const { provider } = parseInput(startRequest, request.body, 'body');
-    const started = await payments.start(id, provider);
+    const started = await payments.start(id, provider, request.log);
     reply.code(201);
     return started;
   });
@@ -30,7 +30,7 @@ export async function paymentRoutes(app: FastifyInstance): Promise<void> {
     webhooks.post('/payments/:provider/webhook', { config: NO_RATE_LIMIT }, async (request) => {
       const { provider } = request.params as { provider: string };
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      return payments.handleWebhook(provider, body, request.headers);
+      return payments.handleWebhook(provider, body, request.headers, request.log);
     });
   });
 }
