@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { query } from '@shopops/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase } from '../src/db.ts';
@@ -29,7 +30,7 @@ beforeAll(async () => {
       PAYMENT_WEBPAY_API_URL: provider.url,
       PAYMENT_WEBPAY_COMMERCE_CODE: '597055555532',
       PAYMENT_WEBPAY_API_KEY: WEBPAY_API_KEY,
-      PAYMENT_WEBPAY_WEBHOOK_SECRET: 'webpay-webhook-secret',
+      PAYMENT_WEBPAY_WEBHOOK_SECRET: randomBytes(24).toString('hex'),
     },
     { logStream: logs },
   );
