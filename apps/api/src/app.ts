@@ -8,6 +8,7 @@ import {
   createLogger,
   createScrubber,
   requestTraceId,
+  startServerSpan,
   type DestinationStream,
 } from '@shopops/observability';
 import { createAuthenticator } from './auth.ts';
@@ -77,7 +78,11 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Fastify
     // Fastify's own per-request lines are replaced by the one line request-hooks.ts writes per response.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'traceId' }),
     ...(instrument
-      ? { genReqId: (request: IncomingMessage) => requestTraceId(request.headers.traceparent, tracing) }
+      ? {
+          // With tracing, the request's server span starts here, so its trace id is the one every log line carries.
+          genReqId: (request: IncomingMessage) =>
+            (tracing ? startServerSpan(request) : undefined) ?? requestTraceId(request.headers.traceparent),
+        }
       : {}),
     bodyLimit: config.http.bodyLimitBytes,
     requestTimeout: config.http.requestTimeoutMs,

@@ -66,6 +66,10 @@ describe('tracing with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
     });
     expect(payment.status).toBe(201);
     const paymentTrace = payment.headers.get('x-trace-id')!;
+    // Probes and scrapes make no span, even with every trace sampled; their answer still has a trace id.
+    const probe = await fetch(`${api.url}/readyz`);
+    const probeTrace = probe.headers.get('x-trace-id')!;
+    expect(probeTrace).toMatch(/^[0-9a-f]{32}$/);
 
     api.process.kill('SIGTERM');
     expect((await api.process).exitCode).toBe(0);
@@ -100,6 +104,8 @@ describe('tracing with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
     );
     expect(providerCall?.name).toBe('POST');
     expect(spans.find((s) => s.kind === SERVER && s.traceId === paymentTrace)?.name).toBe('POST /orders/:id/payments');
+    expect(spans.filter((s) => s.traceId === probeTrace)).toEqual([]);
+    expect(spans.some((s) => s.attributes['url.path'] === '/readyz')).toBe(false);
   });
 
   it('at a ratio of 0 keeps only the server spans of failed requests, with route, status and the trace id of the log line', async () => {

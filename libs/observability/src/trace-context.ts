@@ -1,5 +1,4 @@
 import { randomFillSync } from 'node:crypto';
-import { trace } from '@opentelemetry/api';
 
 export interface TraceParent {
   traceId: string;
@@ -39,13 +38,10 @@ export function newTraceId(): string {
   return id;
 }
 
-/** The trace id of OpenTelemetry's active span, when tracing is on and a span is active. */
-export function activeTraceId(): string | undefined {
-  const context = trace.getActiveSpan()?.spanContext();
-  return context && context.traceId !== ZERO_TRACE ? context.traceId : undefined;
-}
-
-/** The request's trace id: OpenTelemetry's when tracing runs, else the incoming traceparent's, else a new one. */
-export function requestTraceId(traceparent: string | string[] | undefined, tracing: boolean): string {
-  return (tracing ? activeTraceId() : undefined) ?? parseTraceparent(traceparent)?.traceId ?? newTraceId();
+/**
+ * The trace id of a request without a server span (tracing off, or a probe): the incoming traceparent's, else
+ * a new one. With tracing, the server span's trace id is used (server-spans.ts), which continues the same header.
+ */
+export function requestTraceId(traceparent: string | string[] | undefined): string {
+  return parseTraceparent(traceparent)?.traceId ?? newTraceId();
 }

@@ -7,6 +7,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { ignoreServerSpanPaths } from './server-spans.ts';
 import { ErrorsAndSlowSampler, KeepErrorsAndSlowProcessor, standardSampler, type SamplerName } from './sampling.ts';
 
 export interface TracingOptions {
@@ -30,8 +31,9 @@ export interface Tracing {
 }
 
 /**
- * Starts OpenTelemetry: spans for incoming and outgoing HTTP (node:http and fetch) and PostgreSQL queries,
- * sampled as OTEL_TRACES_SAMPLER says plus the server spans of failed and slow requests (sampling.ts),
+ * Starts OpenTelemetry: spans for outgoing HTTP (node:http and fetch) and PostgreSQL queries, and the tracer
+ * the app's request hooks make server spans with (server-spans.ts), sampled as OTEL_TRACES_SAMPLER says plus
+ * the server spans of failed and slow requests (sampling.ts),
  * exported in batches over OTLP/HTTP in protobuf. Instrumentation patches modules as they are loaded, so call this before
  * importing the HTTP server, pg or the S3 client: the API's main.ts does, then imports the app.
  */
@@ -49,15 +51,16 @@ export function startTracing(options: TracingOptions): Tracing {
     spanProcessors: [new KeepErrorsAndSlowProcessor(new BatchSpanProcessor(exporter), options.slowRequestMs ?? 1000)],
   });
   provider.register();
-  const ignored = new Set(options.ignorePaths ?? []);
+  ignoreServerSpanPaths(options.ignorePaths ?? []);
   const unregister = registerInstrumentations({
     tracerProvider: provider,
     instrumentations: [
-      new HttpInstrumentation({
-        ignoreIncomingRequestHook: (request) => ignored.has((request.url ?? '').split('?')[0] ?? ''),
-      }),
-      new UndiciInstrumentation(),
-      new PgInstrumentation({ enhancedDatabaseReporting: false }),
+      // Outgoing calls only (S3 goes through node:http): the app's request hooks make the server spans.
+      // Children of a sampled request only: outside one (an unsampled request runs in no context, probes and
+      // background work in none either) the sampler would drop the span anyway, after paying for it.
+      new HttpInstrumentation({ disableIncomingRequestInstrumentation: true, requireParentforOutgoingSpans: true }),
+      new UndiciInstrumentation({ requireParentforSpans: true }),
+      new PgInstrumentation({ enhancedDatabaseReporting: false, requireParentSpan: true }),
     ],
   });
   return {

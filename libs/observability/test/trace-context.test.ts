@@ -36,13 +36,10 @@ describe('trace ids', () => {
   });
 
   it('come from the incoming traceparent when there is one, else are new', () => {
-    expect(requestTraceId('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', false)).toBe(
+    expect(requestTraceId('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01')).toBe(
       '4bf92f3577b34da6a3ce929d0e0e4736',
     );
-    expect(requestTraceId(undefined, false)).toMatch(/^[0-9a-f]{32}$/);
-    // With tracing on but no active span (no SDK registered here), the header still decides.
-    expect(requestTraceId('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', true)).toBe(
-      '4bf92f3577b34da6a3ce929d0e0e4736',
-    );
+    expect(requestTraceId(undefined)).toMatch(/^[0-9a-f]{32}$/);
+    expect(requestTraceId('00-00000000000000000000000000000000-00f067aa0ba902b7-01')).toMatch(/^[0-9a-f]{32}$/);
   });
 });
