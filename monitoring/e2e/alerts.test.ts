@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '@shopops/local-servers';
 import { scratchDir } from '@shopops/testing';
 import { runBackupWithMetrics, startApiUnderWatch, type ApiUnderWatch } from '../test/support/running-api.ts';
-import { startNodeExporter } from '../test/support/node-exporter.ts';
+import { startNodeExporter, startPushgateway } from '../test/support/exporters.ts';
 import { startDaemon, waitFor, type Daemon } from '../test/support/processes.ts';
 import { startWebhookReceiver, type Delivery } from './support/receiver.ts';
 import { writeAlertmanagerTestProfile, writePrometheusTestProfile } from './support/test-profile.ts';
@@ -16,6 +16,7 @@ interface PromAlert {
 
 let watched: ApiUnderWatch;
 let nodeExporter: Daemon;
+let pushgateway: Daemon;
 let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 let prometheus: Daemon;
 let alertmanager: Daemon;
@@ -52,10 +53,15 @@ const chatAbout = (alert: string, status: 'FIRING' | 'RESOLVED') =>
 beforeAll(async () => {
   const dir = scratchDir('prometheus-e2e-');
   watched = await startApiUnderWatch();
-  // The backup CLI writes its gauges where node_exporter's textfile collector reads them.
+  // The backup CLI writes its gauges where node_exporter's textfile collector reads them, and pushes them
+  // to a Pushgateway (where a backup runs in a job with no machine of its own).
   const textfiles = join(dir, 'textfiles');
   mkdirSync(textfiles);
-  await runBackupWithMetrics(watched.databaseUrl, join(dir, 'backups'), join(textfiles, 'backup.prom'));
+  pushgateway = await startPushgateway();
+  await runBackupWithMetrics(watched.databaseUrl, join(dir, 'backups'), {
+    file: join(textfiles, 'backup.prom'),
+    pushgatewayUrl: pushgateway.url,
+  });
   nodeExporter = await startNodeExporter({ textfileDir: textfiles, onlyTextfile: true });
   receiver = await startWebhookReceiver();
 
@@ -75,7 +81,11 @@ beforeAll(async () => {
   );
   const prometheusConfig = writePrometheusTestProfile(
     join(dir, 'prometheus'),
-    { api: new URL(watched.api.url).host, node: new URL(nodeExporter.url).host },
+    {
+      api: new URL(watched.api.url).host,
+      node: new URL(nodeExporter.url).host,
+      pushgateway: new URL(pushgateway.url).host,
+    },
     `127.0.0.1:${alertmanagerPort}`,
   );
   prometheus = await startDaemon(
@@ -94,12 +104,13 @@ afterAll(async () => {
   await prometheus?.stop();
   await alertmanager?.stop();
   await nodeExporter?.stop();
+  await pushgateway?.stop();
   await receiver?.close();
   await watched?.stop();
 });
 
 describe('the real Prometheus and Alertmanager on the real API', () => {
-  it('scrapes the API and the backup gauges from the textfile collector', async () => {
+  it('scrapes the API, and the backup gauges from the textfile collector and the Pushgateway', async () => {
     await traffic('/products', 20);
     const database = new URL(watched.databaseUrl).pathname.slice(1);
     const series = await waitFor('the API and backup series in Prometheus', 60, async () => {
@@ -108,11 +119,15 @@ describe('the real Prometheus and Alertmanager on the real API', () => {
         data: { result: { metric: Record<string, string> }[] };
       };
       const result = body.data.result;
-      return result.length === 2 ? result : undefined;
+      return result.length === 3 ? result : undefined;
     });
-    const backup = series.find((s) => s.metric.__name__ === 'backup_last_success_timestamp_seconds');
-    expect(backup?.metric).toMatchObject({ database, job: 'node' });
-    expect(series.find((s) => s !== backup)?.metric).toMatchObject({ job: 'api' });
+    const backups = series.filter((s) => s.metric.__name__ === 'backup_last_success_timestamp_seconds');
+    // honor_labels keeps the pusher's job (backup), not the Pushgateway's scrape job.
+    expect(backups.map((s) => s.metric).sort((a, b) => a.job!.localeCompare(b.job!))).toMatchObject([
+      { database, job: 'backup' },
+      { database, job: 'node' },
+    ]);
+    expect(series.find((s) => !backups.includes(s))?.metric).toMatchObject({ job: 'api' });
   });
 
   it('fires ApiHighErrorRate when the database stops, pages and chats it, then resolves once it is back', async () => {

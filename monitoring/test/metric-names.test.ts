@@ -11,7 +11,7 @@ import { DASHBOARDS_DIR, RULES_DIR, WORKSPACE_ROOT } from '../src/paths.ts';
 import { parsePromql } from '../src/promql.ts';
 import { alertRules } from '../src/rule-policy.ts';
 import { runBackupWithMetrics, startApiUnderWatch, type ApiUnderWatch } from './support/running-api.ts';
-import { startNodeExporter } from './support/node-exporter.ts';
+import { startNodeExporter } from './support/exporters.ts';
 
 let watched: ApiUnderWatch;
 let apiMetrics: Set<string>;
@@ -22,7 +22,7 @@ beforeAll(async () => {
   watched = await startApiUnderWatch();
   apiMetrics = metricNamesFromExposition(await (await fetch(`${watched.api.url}/metrics`)).text());
   const dir = scratchDir('backup-metrics-');
-  await runBackupWithMetrics(watched.databaseUrl, join(dir, 'backups'), join(dir, 'backup.prom'));
+  await runBackupWithMetrics(watched.databaseUrl, join(dir, 'backups'), { file: join(dir, 'backup.prom') });
   backupMetrics = metricNamesFromExposition(readFileSync(join(dir, 'backup.prom'), 'utf8'));
   exported = new Set([...apiMetrics, ...backupMetrics, ...Object.values(exporterMetrics()).flat()]);
 });

@@ -99,11 +99,16 @@ describe('backup metrics for monitoring', () => {
   });
 });
 
-/** Debian's prometheus-pushgateway on a loopback port, in memory only. */
+/**
+ * Debian's prometheus-pushgateway on a loopback port, in memory only: Debian's build persists to
+ * /var/lib/prometheus/pushgateway.data unless told otherwise, which would carry groups from run to run.
+ */
 async function startPushgateway() {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = execa('prometheus-pushgateway', [`--web.listen-address=127.0.0.1:${port}`], { reject: false });
+  const child = execa('prometheus-pushgateway', [`--web.listen-address=127.0.0.1:${port}`, '--persistence.file='], {
+    reject: false,
+  });
   for (let attempt = 0; attempt < 100; attempt++) {
     if (
       await fetch(`${url}/-/ready`).then(

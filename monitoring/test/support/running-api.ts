@@ -49,11 +49,11 @@ export async function startApiUnderWatch(): Promise<ApiUnderWatch> {
   };
 }
 
-/** The backup CLI as production runs it (`backup backup --verify --metrics-file`); its stderr when it fails. */
+/** The backup CLI as production runs it (`backup backup --verify --metrics-file [--pushgateway-url]`); its stderr when it fails. */
 export async function runBackupWithMetrics(
   databaseUrl: string,
   destination: string,
-  metricsFile: string,
+  metrics: { file: string; pushgatewayUrl?: string },
 ): Promise<void> {
   const result = await execa(
     process.execPath,
@@ -68,7 +68,8 @@ export async function runBackupWithMetrics(
       destination,
       '--verify',
       '--metrics-file',
-      metricsFile,
+      metrics.file,
+      ...(metrics.pushgatewayUrl ? ['--pushgateway-url', metrics.pushgatewayUrl] : []),
     ],
     { cwd: WORKSPACE_ROOT, reject: false, all: true, env: { NODE_NO_WARNINGS: '1' } },
   );

@@ -11,3 +11,17 @@ export async function startNodeExporter(
   if (options.textfileDir) args.push(`--collector.textfile.directory=${options.textfileDir}`);
   return startDaemon('prometheus-node-exporter', args, `http://127.0.0.1:${port}`, '/metrics');
 }
+
+/**
+ * Debian's prometheus-pushgateway on a free loopback port, keeping pushed groups in memory only (Debian's
+ * build persists them to /var/lib/prometheus/pushgateway.data unless told otherwise).
+ */
+export async function startPushgateway(): Promise<Daemon> {
+  const port = await freePort();
+  return startDaemon(
+    'prometheus-pushgateway',
+    [`--web.listen-address=127.0.0.1:${port}`, '--persistence.file='],
+    `http://127.0.0.1:${port}`,
+    '/-/ready',
+  );
+}
