@@ -253,8 +253,10 @@ async function main() {
       : ['bare', 'hooks', 'hooks+metrics'];
     const results = new Map<Variant, Measure[]>(variants.map((v) => [v, []]));
     for (let run = 1; run <= runs; run++) {
-      // Alternate the order so drift on a shared machine does not favour one variant.
-      for (const variant of run % 2 === 1 ? variants : [...variants].reverse()) {
+      // Each run starts one variant later, so over as many runs as variants each takes every place in the
+      // order once: drift on a shared machine, or whatever runs at a fixed point of a run, favours none.
+      const shift = (run - 1) % variants.length;
+      for (const variant of [...variants.slice(shift), ...variants.slice(0, shift)]) {
         const m = await measure(variant, env);
         results.get(variant)!.push(m);
         console.error(
