@@ -19,6 +19,7 @@ import {
   type Span,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
+import { isErrorOrSlow } from './server-spans.ts';
 
 /** OpenTelemetry's standard OTEL_TRACES_SAMPLER values. */
 export type SamplerName =
@@ -40,9 +41,9 @@ export function standardSampler(name: SamplerName, ratio: number): Sampler {
 }
 
 /**
- * The standard sampler, plus two rules. A request's server span is recorded even when its trace is not
- * sampled (its children are not: they would cost most of what a sampled trace costs), so that
- * KeepErrorsAndSlowProcessor can still export it when the request fails or is slow. And a root span that is
+ * The standard sampler, plus two rules. A server span is recorded even when its trace is not sampled (its
+ * children are not: they would cost most of what a sampled trace costs): server-spans.ts starts one only
+ * once such a request has failed or was slow, and KeepErrorsAndSlowProcessor exports it. And a root span that is
  * not a server span is dropped: in this API those are the queries and S3 calls of probes and scrapes,
  * whose own request spans are skipped.
  */
@@ -74,13 +75,12 @@ export class ErrorsAndSlowSampler implements Sampler {
   }
 }
 
-/** Whether a finished server span is worth exporting though its trace was not sampled: a 5xx, an error, or slow. */
-export function isErrorOrSlow(span: ReadableSpan, slowMs: number): boolean {
+/** isErrorOrSlow for a finished span: its status code attribute, error status and duration. */
+function isErrorOrSlowSpan(span: ReadableSpan, slowMs: number): boolean {
   if (span.status.code === SpanStatusCode.ERROR) return true;
   const status = Number(span.attributes['http.response.status_code'] ?? span.attributes['http.status_code']);
-  if (status >= 500) return true;
   const [seconds, nanos] = span.duration;
-  return seconds * 1000 + nanos / 1e6 >= slowMs;
+  return isErrorOrSlow(status, seconds * 1000 + nanos / 1e6, slowMs);
 }
 
 /**
@@ -100,7 +100,7 @@ export class KeepErrorsAndSlowProcessor implements SpanProcessor {
   onEnd(span: ReadableSpan): void {
     const spanContext = span.spanContext();
     if ((spanContext.traceFlags & TraceFlags.SAMPLED) !== 0) return this.next.onEnd(span);
-    if (span.kind !== SpanKind.SERVER || !isErrorOrSlow(span, this.slowMs)) return;
+    if (span.kind !== SpanKind.SERVER || !isErrorOrSlowSpan(span, this.slowMs)) return;
     const sampled = { ...spanContext, traceFlags: spanContext.traceFlags | TraceFlags.SAMPLED };
     this.next.onEnd(Object.create(span, { spanContext: { value: () => sampled } }) as ReadableSpan);
   }

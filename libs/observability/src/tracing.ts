@@ -4,15 +4,19 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { context, propagation, trace } from '@opentelemetry/api';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
-import { ignoreServerSpanPaths } from './server-spans.ts';
+import { configureServerSpans } from './server-spans.ts';
+import { PresetTraceIdGenerator } from './span-ids.ts';
 import { ErrorsAndSlowSampler, KeepErrorsAndSlowProcessor, standardSampler, type SamplerName } from './sampling.ts';
 
 export interface TracingOptions {
   /** OTLP/HTTP endpoint; spans are posted to <endpoint>/v1/traces as protobuf. */
-  endpoint: string;
+  endpoint?: string;
+  /** Where spans go instead of the OTLP endpoint (tests give an InMemorySpanExporter). */
+  exporter?: SpanExporter;
   /** OTEL_TRACES_SAMPLER; default parentbased_always_on. */
   sampler?: SamplerName;
   /** OTEL_TRACES_SAMPLER_ARG, for the traceidratio samplers; default 1. */
@@ -26,7 +30,9 @@ export interface TracingOptions {
 }
 
 export interface Tracing {
-  /** Flushes buffered spans and stops exporting. */
+  /** Exports the spans buffered so far. */
+  forceFlush(): Promise<void>;
+  /** Flushes buffered spans, stops exporting and unregisters the global tracer, context manager and propagator. */
   shutdown(): Promise<void>;
 }
 
@@ -38,20 +44,29 @@ export interface Tracing {
  * importing the HTTP server, pg or the S3 client: the API's main.ts does, then imports the app.
  */
 export function startTracing(options: TracingOptions): Tracing {
-  // Protobuf rather than JSON: smaller bodies and no JSON.stringify of every attribute.
-  const exporter = new OTLPTraceExporter({ url: `${options.endpoint.replace(/\/+$/, '')}/v1/traces` });
+  const exporter = options.exporter ?? otlpExporter(options.endpoint);
   const samplerName = options.sampler ?? 'parentbased_always_on';
   const keepErrorsAndSlow = samplerName !== 'always_off';
+  const sampler = new ErrorsAndSlowSampler(standardSampler(samplerName, options.samplerRatio ?? 1), keepErrorsAndSlow);
+  const ids = new PresetTraceIdGenerator();
+  const slowMs = options.slowRequestMs ?? 1000;
   const provider = new NodeTracerProvider({
-    sampler: new ErrorsAndSlowSampler(standardSampler(samplerName, options.samplerRatio ?? 1), keepErrorsAndSlow),
+    sampler,
+    idGenerator: ids,
     resource: resourceFromAttributes({
       [ATTR_SERVICE_NAME]: options.serviceName,
       ...(options.serviceVersion ? { [ATTR_SERVICE_VERSION]: options.serviceVersion } : {}),
     }),
-    spanProcessors: [new KeepErrorsAndSlowProcessor(new BatchSpanProcessor(exporter), options.slowRequestMs ?? 1000)],
+    spanProcessors: [new KeepErrorsAndSlowProcessor(new BatchSpanProcessor(exporter), slowMs)],
   });
   provider.register();
-  ignoreServerSpanPaths(options.ignorePaths ?? []);
+  configureServerSpans({
+    tracer: provider.getTracer('@shopops/observability'),
+    sampler,
+    ids,
+    slowMs: keepErrorsAndSlow ? slowMs : undefined,
+    ignorePaths: options.ignorePaths ?? [],
+  });
   const unregister = registerInstrumentations({
     tracerProvider: provider,
     instrumentations: [
@@ -64,9 +79,20 @@ export function startTracing(options: TracingOptions): Tracing {
     ],
   });
   return {
+    forceFlush: () => provider.forceFlush(),
     shutdown: async () => {
+      configureServerSpans(undefined);
       unregister();
       await provider.shutdown();
+      trace.disable();
+      context.disable();
+      propagation.disable();
     },
   };
+}
+
+function otlpExporter(endpoint: string | undefined): SpanExporter {
+  if (!endpoint) throw new Error('startTracing: give the OTLP endpoint (OTEL_EXPORTER_OTLP_ENDPOINT) or an exporter');
+  // Protobuf rather than JSON: smaller bodies and no JSON.stringify of every attribute.
+  return new OTLPTraceExporter({ url: `${endpoint.replace(/\/+$/, '')}/v1/traces` });
 }
