@@ -13,7 +13,9 @@ export interface PlannedCheck {
   /** Where it comes from: a line of the file, or the include line of its preset. */
   file: string;
   line?: number;
-  /** Indexes of the checks whose captures it uses: it starts after them. */
+  /** Indexes of the checks whose captures it uses: it starts after them, and is not run unless they passed. */
+  needs: number[];
+  /** Indexes of the checks its `after:` names: it starts once they have finished, whatever their result. */
   after: number[];
 }
 
@@ -51,6 +53,7 @@ export function planRun(input: PlanInput): Plan {
   const skipped = all.filter((planned) => !selected.includes(planned));
 
   for (const planned of all) checkExpressions(planned, file, problem);
+  orderAfter(all, selected, file, problem);
   const secretCaptures = checkReferences(file, selected, skipped, { env: input.env, vars }, problem);
   checkSharedHeaders(file, { env: input.env, vars }, problem);
   const baseUrl = resolveBaseUrl(input, file, vars, problem);
@@ -64,7 +67,7 @@ export function planRun(input: PlanInput): Plan {
 type Problem = (message: string, line: number | undefined, remedy?: string, inFile?: boolean) => void;
 
 function expandChecks(file: LoadedFile, problem: Problem): PlannedCheck[] {
-  const planned: Omit<PlannedCheck, 'index' | 'after'>[] = [];
+  const planned: Omit<PlannedCheck, 'index' | 'needs' | 'after'>[] = [];
   file.content.include.forEach((include, i) => {
     const line = file.positions.lineOf(['include', i]);
     try {
@@ -78,7 +81,27 @@ function expandChecks(file: LoadedFile, problem: Problem): PlannedCheck[] {
   file.content.checks.forEach((check, i) =>
     planned.push({ check, file: file.path, line: file.positions.lineOf(['checks', i]) }),
   );
-  return planned.map((entry, index) => ({ ...entry, index, after: [] }));
+  return planned.map((entry, index) => ({ ...entry, index, needs: [], after: [] }));
+}
+
+/**
+ * Resolves each check's `after:` to the earlier checks of that name. A name no earlier check has is a
+ * problem; a check that --tags/--skip-tags leave out is simply not waited for.
+ */
+function orderAfter(all: PlannedCheck[], selected: PlannedCheck[], file: LoadedFile, problem: Problem): void {
+  for (const planned of all) {
+    (planned.check.after ?? []).forEach((name, i) => {
+      const earlier = all.filter((other) => other.index < planned.index && other.check.name === name);
+      if (earlier.length === 0) {
+        problem(
+          `check "${planned.check.name}": after "${name}": no earlier check has that name`,
+          lineIn(planned, file, ['after', i]),
+          'name a check above this one, exactly as its name: reads',
+        );
+      }
+      for (const other of earlier) if (selected.includes(other)) planned.after.push(other.index);
+    });
+  }
 }
 
 function isSelected(checkTags: string[], tags: string[] | undefined, skipTags: string[] | undefined): boolean {
@@ -199,7 +222,7 @@ function checkReferences(
           );
         } else if (ref.namespace === 'captured') {
           const producer = capturedBy.get(ref.name)!;
-          if (!planned.after.includes(producer.index)) planned.after.push(producer.index);
+          if (!planned.needs.includes(producer.index)) planned.needs.push(producer.index);
         }
       }
     }

@@ -140,19 +140,23 @@ function readCa(path: string): string {
   }
 }
 
-/** Checks start in file order as soon as a slot is free and the checks whose captures they use are done. */
+/**
+ * Checks start in file order as soon as a slot is free and the checks they wait for are done: those whose
+ * captures they use (and which must have passed) and those their `after:` names (whatever their result).
+ */
 async function runAll(plan: Plan, context: CheckContext, concurrency: number): Promise<CheckResult[]> {
   const results = new Map<number, CheckResult>();
   const waiting = [...plan.checks];
   let running = 0;
   let wake: () => void = () => undefined;
-  const ready = (planned: PlannedCheck) => planned.after.every((index) => results.has(index));
+  const ready = (planned: PlannedCheck) =>
+    planned.needs.every((index) => results.has(index)) && planned.after.every((index) => results.has(index));
   while (waiting.length > 0 || running > 0) {
     const next = waiting.find(ready);
     if (next && running < concurrency) {
       waiting.splice(waiting.indexOf(next), 1);
       running++;
-      const blocked = next.after.map((index) => results.get(index)!).find((r) => r.status !== 'passed');
+      const blocked = next.needs.map((index) => results.get(index)!).find((r) => r.status !== 'passed');
       const promise = blocked ? Promise.resolve(blockedResult(next, blocked)) : runCheck(next.check, context);
       void promise.then((result) => {
         results.set(next.index, result);

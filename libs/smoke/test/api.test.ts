@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scratchDir } from '@shopops/testing';
+import { query, scratchDir } from '@shopops/testing';
 import { runCli, type SmokeResult } from '../src/index.ts';
 import { startLocalApi, type LocalApi } from './support/local-api.ts';
 import { cliOutput } from './support/cli-output.ts';
@@ -38,7 +38,7 @@ describe('apps/api/smoke.yaml against the real API', () => {
     expect(code, out.text()).toBe(0);
     expect(out.stdout()).toMatch(
       new RegExp(
-        `^smoke: 10 of 10 checks passed in \\d+\\.\\d s against ${api.url}/; version 1\\.4\\.2, commit ${COMMIT} answered \\(expected version 1\\.4\\.2, commit 5f7833d\\)\\n$`,
+        `^smoke: 11 of 11 checks passed in \\d+\\.\\d s against ${api.url}/; version 1\\.4\\.2, commit ${COMMIT} answered \\(expected version 1\\.4\\.2, commit 5f7833d\\)\\n$`,
       ),
     );
 
@@ -54,16 +54,20 @@ describe('apps/api/smoke.yaml against the real API', () => {
       ['shop: read one product', 'passed', 1],
       ['shop: create an order', 'passed', 1],
       ['shop: start a sandbox payment', 'passed', 1],
+      ['shop: cancel the smoke order', 'passed', 1],
     ]);
     expect(report.checks.find((c) => c.name === 'shop: read one product')!.url).toMatch(/\/products\/2$/);
+    // The smoke order holds no stock once the run is over.
+    expect(await query(api.databaseUrl, 'select status from orders')).toEqual([{ status: 'cancelled' }]);
+    expect(await query(api.databaseUrl, "select stock from products where sku = 'MUG-001'")).toEqual([{ stock: 10 }]);
 
     const junit = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(
       readFileSync(join(dir, 'junit.xml'), 'utf8'),
     ) as {
       testsuites: { testsuite: { tests: string; failures: string; testcase: { name: string; failure?: unknown }[] } };
     };
-    expect(junit.testsuites.testsuite).toMatchObject({ tests: '10', failures: '0' });
-    expect(junit.testsuites.testsuite.testcase).toHaveLength(10);
+    expect(junit.testsuites.testsuite).toMatchObject({ tests: '11', failures: '0' });
+    expect(junit.testsuites.testsuite.testcase).toHaveLength(11);
     expect(junit.testsuites.testsuite.testcase.every((testcase) => testcase.failure === undefined)).toBe(true);
   });
 
@@ -86,7 +90,12 @@ describe('apps/api/smoke.yaml against the real API', () => {
     expect(code, out.text()).toBe(0);
     const result = JSON.parse(out.stdout()) as SmokeResult;
     expect(result.skipped).toEqual(['shop: start a sandbox payment']);
-    expect(result.checks.map((c) => c.name)).toContain('shop: create an order');
+    expect(result.checks.filter((c) => c.name.startsWith('shop: ')).map((c) => c.name)).toEqual([
+      'shop: list products, one in stock',
+      'shop: read one product',
+      'shop: create an order',
+      'shop: cancel the smoke order',
+    ]);
   });
 
   it('runs only the readiness checks with --tags readiness', async () => {

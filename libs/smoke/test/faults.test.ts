@@ -350,4 +350,44 @@ describe('targeting and progress', () => {
     );
     expect(server.requests.map((r) => r.url)).toEqual(['/orders']);
   });
+
+  it('runs an after: clean-up once the check it names has finished, though that one failed', async () => {
+    // The payment answers slowly and fails: were the clean-up not waiting, it would be sent first.
+    const server = await startServer((req, res) => {
+      if (req.url === '/orders') return sendJson(res, 201, { id: 'o-1' });
+      if (req.url === '/orders/o-1/payments') return void setTimeout(() => sendJson(res, 502, {}), 200);
+      sendJson(res, 200, { status: 'cancelled' });
+    });
+    servers.push(server);
+    const file = smokeFile(
+      [
+        'checks:',
+        '  - { name: create, method: POST, path: /orders, status: 201, capture: { orderId: $.id } }',
+        '  - { name: pay, method: POST, path: "/orders/{{ captured.orderId }}/payments", status: 201 }',
+        '  - name: cancel',
+        '    method: POST',
+        '    path: /orders/{{ captured.orderId }}/cancel',
+        '    after: [pay]',
+        '    assert: { json: { $.status: { equals: cancelled } } }',
+        '',
+      ].join('\n'),
+    );
+    const { code, stdout } = await run(['--file', file, '--url', server.url, '--retries', '0', '--json']);
+    expect(code).toBe(1);
+    const result = JSON.parse(stdout()) as SmokeResult;
+    expect(result.checks.map((c) => [c.name, c.status])).toEqual([
+      ['create', 'passed'],
+      ['pay', 'failed'],
+      ['cancel', 'passed'],
+    ]);
+    expect(server.requests.map((r) => r.url)).toEqual(['/orders', '/orders/o-1/payments', '/orders/o-1/cancel']);
+
+    // Left out by --skip-tags, the named check is not waited for.
+    const skipping = smokeFile(
+      'checks:\n  - { name: pay, path: /pay, tags: [sandbox] }\n  - { name: cancel, path: /cancel, after: [pay] }\n',
+    );
+    const skipped = await run(['--file', skipping, '--url', server.url, '--skip-tags', 'sandbox', '--json']);
+    expect(skipped.code).toBe(0);
+    expect((JSON.parse(skipped.stdout()) as SmokeResult).skipped).toEqual(['pay']);
+  });
 });

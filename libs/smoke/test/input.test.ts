@@ -68,6 +68,12 @@ describe('bad input: exit 64 with file, line and remedy, nothing sent', () => {
       'smoke.yaml:4: check "admin": {{ env.SMOKE_TEST_UNSET_TOKEN }}: SMOKE_TEST_UNSET_TOKEN is not set in the environment',
       'set SMOKE_TEST_UNSET_TOKEN, or leave this check out with --skip-tags',
     ],
+    [
+      'an after: naming no earlier check',
+      'checks:\n  - name: cancel\n    path: /cancel\n    after: [pay]\n  - name: pay\n    path: /pay\n',
+      'smoke.yaml:4: check "cancel": after "pay": no earlier check has that name',
+      'name a check above this one, exactly as its name: reads',
+    ],
     ['broken YAML', 'checks:\n  - name: a\n    path: /a\n   status: 200\n', 'smoke.yaml:4:', 'fix the YAML syntax'],
   ])('%s', async (_what, yaml, where, remedy) => {
     const before = server.requests.length;

@@ -101,6 +101,12 @@ export const checkSchema = z
       .optional()
       .describe('This check says which build answered; --expect-version/--expect-commit/--expect-image compare it.'),
     retries: z.number().int().nonnegative().optional().describe('Attempts after the first; default from the options.'),
+    after: z
+      .array(z.string().min(1))
+      .optional()
+      .describe(
+        'Names of earlier checks this one starts after, whether they passed or not: for clean-up, such as cancelling what they created. (A check using a capture already waits for the check that captures it, and is not run if that one failed.)',
+      ),
   })
   .refine((c) => (c.path === undefined) !== (c.url === undefined), 'give exactly one of path or url')
   .meta({ title: 'Check' });
