@@ -95,6 +95,13 @@ export const canaryOptionsSchema = z.object({
     .string()
     .optional()
     .describe('The smoke file --synthetic-load runs. Default: smoke.yaml beside the fly.toml.'),
+  syntheticLoadSkipTags: z
+    .array(z.string().min(1))
+    .default(['writes'])
+    .describe(
+      'Smoke checks with one of these tags are left out of --synthetic-load, which runs the file over and over against production: by default those tagged writes (they create orders). Give none to run every check.',
+    )
+    .meta({ examples: [['writes', 'sandbox']] }),
   appUrl: z
     .string()
     .url()

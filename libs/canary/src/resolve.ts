@@ -53,6 +53,7 @@ export function resolveSettings(
       smokeFile: options.syntheticLoad
         ? resolve(cwd, options.smokeFile ?? join(dirname(configPath), 'smoke.yaml'))
         : undefined,
+      syntheticLoadSkipTags: options.syntheticLoadSkipTags,
       appUrl: options.appUrl ?? `https://${app}.fly.dev`,
       machineUrl: options.machineUrl,
       internalPort,

@@ -333,6 +333,7 @@ async function driveSmokeChecks(
             file: settings.smokeFile,
             url: settings.appUrl,
             headers: { 'fly-force-instance-id': machine.id },
+            skipTags: settings.syntheticLoadSkipTags,
             retries: 0,
             deadline: 10_000,
             concurrency: 4,

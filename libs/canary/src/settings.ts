@@ -14,6 +14,7 @@ export interface Settings extends Thresholds {
   maxInconclusive: number;
   syntheticLoad: boolean;
   smokeFile: string | undefined;
+  syntheticLoadSkipTags: string[];
   appUrl: string;
   machineUrl: string;
   internalPort: number;
@@ -39,6 +40,7 @@ export function settingsShown(s: Settings): Record<string, unknown> {
     onInconclusive: s.onInconclusive,
     maxInconclusive: s.maxInconclusive,
     syntheticLoad: s.syntheticLoad,
+    syntheticLoadSkipTags: s.syntheticLoadSkipTags,
     releaseCommand: s.releaseCommand,
     waitTimeoutMs: s.waitTimeoutMs,
     releaseCommandTimeoutMs: s.releaseCommandTimeoutMs,

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { query } from '@shopops/testing';
 import { runCanary } from '../src/index.ts';
 import { APP, baseOptions, IMAGES, startFlyApp, TOKEN, workspaceRoot, type FlyApp } from './support/fly-app.ts';
 
@@ -69,5 +70,8 @@ describe('low traffic: inconclusive, then the configured policy', () => {
     expect(analyses[1]!.new.requests).toBeGreaterThanOrEqual(10);
     expect(exitCode).toBe(0);
     expect(report.machines.destroyed).toEqual([old]);
+    // The checks tagged writes (create an order, pay, cancel) stay out of synthetic load by default: a
+    // production database gets no orders from it.
+    expect(await query(app.databaseUrl, 'select count(*)::int as orders from orders')).toEqual([{ orders: 0 }]);
   });
 });
