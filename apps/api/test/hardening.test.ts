@@ -195,6 +195,20 @@ describe('rate limits', () => {
     }
   });
 
+  it('by default give unknown paths a budget of their own, smaller than the routes’ one', async () => {
+    const defaults = await buildTestApp(stack, { RATE_LIMITS: undefined });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 121; i++)
+        statuses.push((await defaults.app.inject({ method: 'GET', url: `/scan-${i}` })).statusCode);
+      expect(statuses.filter((s) => s === 404)).toHaveLength(120);
+      expect(statuses.at(-1)).toBe(429);
+      expect((await defaults.app.inject({ method: 'GET', url: '/products' })).statusCode).toBe(200);
+    } finally {
+      await defaults.app.close();
+    }
+  });
+
   it('apply to admin routes by their own scope', async () => {
     const limited = await buildTestApp(stack, { RATE_LIMITS: 'admin=2/1m' });
     try {

@@ -178,7 +178,7 @@ export const envSchema = z.object({
     group: 'http',
     description:
       'Requests per client address: `off`, or scope=max/window entries (scopes default, orders, payments, admin, notfound for unknown paths; window in ms, s, m or h). Each scope is one counter shared by all its routes; a scope without an entry counts in default.',
-    default: 'default=600/1m,orders=30/1m,payments=30/1m,admin=300/1m',
+    default: 'default=600/1m,orders=30/1m,payments=30/1m,admin=300/1m,notfound=120/1m',
   }),
   TRUST_PROXY: variable(trustProxy, {
     group: 'http',

@@ -53,6 +53,7 @@ describe('loadConfig', () => {
       orders: { max: 30, windowMs: 60_000 },
       payments: { max: 30, windowMs: 60_000 },
       admin: { max: 300, windowMs: 60_000 },
+      notfound: { max: 120, windowMs: 60_000 },
     });
     expect(config.features.payments).toBeUndefined();
     expect(config.build).toEqual({ version: undefined, commit: 'unknown', buildTime: undefined });
