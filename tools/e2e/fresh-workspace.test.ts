@@ -160,6 +160,20 @@ describe('@shopops/ops in a fresh Nx workspace', () => {
     );
     expect(dryRun.all).toContain('--label org.opencontainers.image.title=shop');
     expect(existsSync(join(workspace.root, 'dist/shop/image.json'))).toBe(false);
+
+    // Nx splits an array option's value at commas; the BuildKit specs reach the engine whole.
+    const withSpecs = await nx([
+      'run',
+      'shop:docker-build',
+      '--dry-run',
+      '--engine',
+      'buildx',
+      '--cacheFrom=type=registry,ref=ghcr.io/acme/shop:cache',
+      '--secrets=id=npmrc,src=/run/npmrc',
+    ]);
+    expect(withSpecs.exitCode, withSpecs.all).toBe(0);
+    expect(withSpecs.all).toContain('--cache-from type=registry,ref=ghcr.io/acme/shop:cache');
+    expect(withSpecs.all).toContain('--secret id=npmrc,src=/run/npmrc');
   });
 
   it('backs the database up to a local directory and restores it into a new one', async () => {

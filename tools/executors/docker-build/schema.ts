@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { policyRules } from '../../src/docker/dockerfile-policy.ts';
 
+const SECRET_SPEC = /^id=[\w.-]+(,(src|env)=[^,]+)?$/;
 const keyValues = z.record(z.string().regex(/^[A-Za-z_][\w.-]*$/, 'a name such as NODE_IMAGE'), z.string());
 
 export const schema = z
@@ -60,7 +61,9 @@ export const schema = z
       .describe('External cache sources (--cache-from), e.g. type=registry,ref=ghcr.io/acme/api:buildcache.'),
     cacheTo: z.array(z.string()).default([]).describe('Cache export destinations (--cache-to); buildx only.'),
     secrets: z
-      .array(z.string().regex(/^id=[\w.-]+(,(src|env)=[^,]+)?$/, 'id=<name>[,src=<file>|,env=<variable>]'))
+      // A refinement rather than .regex: schema.json must not carry the pattern, since Nx checks it against
+      // the pieces it split a command-line value into, before the executor glues them back (buildkit-specs.ts).
+      .array(z.string().refine((spec) => SECRET_SPEC.test(spec), 'id=<name>[,src=<file>|,env=<variable>]'))
       .default([])
       .describe(
         'Build secrets, mounted with RUN --mount=type=secret and never stored in the image: `id=npmrc,src=/home/me/.npmrc` or `id=TOKEN,env=TOKEN`.',
