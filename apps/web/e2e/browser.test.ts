@@ -1,8 +1,7 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '@shopops/local-servers';
 import { collectPageErrors, launchChromium } from './browser.ts';
 
 // A page whose icon answers only after the test has navigated on, as a loaded machine makes the
@@ -12,11 +11,16 @@ let baseUrl: string;
 let browser: Browser;
 let page: Page;
 const pending = new Set<() => void>();
-/** A loopback port nothing listens on: a request there fails by itself. */
-let closedPort: number;
+/**
+ * A loopback port whose every connection is reset: a request there fails by itself. Held by this test, not
+ * merely found free, since another test running beside it could otherwise listen there and answer.
+ */
+const resetting = createTcpServer((socket) => socket.resetAndDestroy());
+let resettingPort: number;
 
 beforeAll(async () => {
-  closedPort = await freePort();
+  await new Promise<void>((resolve) => resetting.listen(0, '127.0.0.1', resolve));
+  resettingPort = (resetting.address() as AddressInfo).port;
   server = createServer((request, response) => {
     if (request.url === '/slow-icon.svg') {
       pending.add(() => response.end('<svg xmlns="http://www.w3.org/2000/svg"/>'));
@@ -28,7 +32,7 @@ beforeAll(async () => {
         '<!doctype html><title>a</title><link rel="icon" href="/slow-icon.svg"><img src="/slow-icon.svg" alt="">',
       );
     } else if (request.url === '/broken-image') {
-      response.end(`<!doctype html><title>b</title><img src="http://127.0.0.1:${closedPort}/x.png" alt="">`);
+      response.end(`<!doctype html><title>b</title><img src="http://127.0.0.1:${resettingPort}/x.png" alt="">`);
     } else {
       response.end('<!doctype html><title>next</title><p>next page</p>');
     }
@@ -43,6 +47,7 @@ afterAll(async () => {
   await browser?.close();
   server?.closeAllConnections();
   await new Promise((resolve) => server?.close(resolve));
+  await new Promise((resolve) => resetting.close(resolve));
 });
 
 describe('collectPageErrors', () => {
@@ -63,7 +68,9 @@ describe('collectPageErrors', () => {
     await page.goto(`${baseUrl}/broken-image`);
     await failed;
     expect(errors).toContainEqual(
-      expect.stringMatching(/^request failed: GET http:\/\/127\.0\.0\.1:\d+\/x\.png \(net::ERR_CONNECTION_REFUSED\)$/),
+      expect.stringMatching(
+        /^request failed: GET http:\/\/127\.0\.0\.1:\d+\/x\.png \(net::ERR_(CONNECTION_RESET|EMPTY_RESPONSE)\)$/,
+      ),
     );
   });
 });
