@@ -3,7 +3,8 @@
  * RELAXED_GUARDS (the API then says so at start, at warn level); prod relaxes none.
  */
 export const GUARDS = {
-  'secret-strength': 'every secret has enough variety (JWT_SECRET and JWT_SECRET_PREVIOUS: 32 bytes or more)',
+  'secret-strength':
+    'every secret but the S3 key id has enough variety (JWT_SECRET and JWT_SECRET_PREVIOUS: 32 bytes or more)',
   'published-secrets':
     'no secret, nor the password in DATABASE_URL or REDIS_URL, equals a value committed in the repository or a local server default',
   'cors-origins': 'CORS_ORIGINS is not *',

@@ -9,6 +9,14 @@ import type { Environment } from './variable.ts';
 /** HMAC keys get the stricter rule: a minimum length as well as variety. */
 const HMAC_KEYS: ReadonlySet<VariableName> = new Set(['JWT_SECRET', 'JWT_SECRET_PREVIOUS']);
 
+/**
+ * A key's id names the key, as a user name does, and proves nothing: S3 signs with the secret key, and a
+ * presigned URL carries the id in the clear. It is refused when published (S3RVER, minioadmin), but its
+ * variety is not judged: a real AWS id, AKIA and 16 random characters, estimates 53 to 86 bits, and about
+ * one in 300 would fall under the 64 every other secret needs.
+ */
+const KEY_IDS: ReadonlySet<VariableName> = new Set(['S3_ACCESS_KEY']);
+
 /** The guards that apply in an environment: all in prod, all but the relaxed ones in staging, none in dev. */
 export function activeGuards(env: Environment, relaxed: readonly GuardName[]): Set<GuardName> {
   if (env === 'dev') return new Set();
@@ -32,9 +40,10 @@ export function secretProblem(
       message: `a published value (${published}): anyone can read it; generate one, e.g. openssl rand -base64 48`,
     };
   }
-  const weak = guards.has('secret-strength')
-    ? weakSecretReason(value, HMAC_KEYS.has(name) ? 'hmac-key' : 'secret')
-    : undefined;
+  const weak =
+    guards.has('secret-strength') && !KEY_IDS.has(name)
+      ? weakSecretReason(value, HMAC_KEYS.has(name) ? 'hmac-key' : 'secret')
+      : undefined;
   return weak ? { guard: 'secret-strength', message: weak } : undefined;
 }
 
