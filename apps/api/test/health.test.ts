@@ -121,11 +121,17 @@ describe('health', () => {
   });
 
   it('GET /readyz answers from the latest background round, and not ready once that round is stale', async () => {
+    // A timeout a loaded machine's first round (new connections) fits in: a check that timed out would answer 503.
+    const intervalMs = 100;
+    const timeoutMs = 1000;
     const app = buildApp(
-      loadConfig(stack.env(t.databaseUrl, { READINESS_INTERVAL_MS: '100', READINESS_TIMEOUT_MS: '100' })),
-      {
-        logStream: discard(),
-      },
+      loadConfig(
+        stack.env(t.databaseUrl, {
+          READINESS_INTERVAL_MS: String(intervalMs),
+          READINESS_TIMEOUT_MS: String(timeoutMs),
+        }),
+      ),
+      { logStream: discard() },
     );
     try {
       const first = await readyz(app);
@@ -136,7 +142,7 @@ describe('health', () => {
 
       // The refresher stops (as if stuck): after two intervals plus two timeouts its last round is too old.
       app.api.readiness.stop();
-      await sleep(600);
+      await sleep(2 * (intervalMs + timeoutMs) + 300);
       const stale = await readyz(app);
       expect(stale.status).toBe(503);
       expect(stale.body.status).toBe('unavailable');
