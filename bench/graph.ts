@@ -7,12 +7,12 @@
  *
  *   npx tsx bench/graph.ts       RUNS=5 PROJECTS=200; RUN_MANY=0 skips the (slow: every test) second part
  */
-import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
-import { createFreshWorkspace, nxEnv, packPublishedPackages, scratchDir } from '@shopops/testing';
+import { copyWorkspace, createFreshWorkspace, nxEnv, packPublishedPackages, scratchDir } from '@shopops/testing';
 
 const runs = Number(process.env.RUNS ?? 5);
 const projectCount = Number(process.env.PROJECTS ?? 200);
@@ -103,21 +103,6 @@ async function comparePlugin(label: string, root: string, pluginEntry: string, o
   );
 }
 
-/**
- * A copy of this workspace's graph inputs (tracked files) beside its node_modules, so the bench can
- * change nx.json without touching the checkout.
- */
-async function mirrorOfThisWorkspace(): Promise<string> {
-  const root = scratchDir('bench-graph-mirror-');
-  const { stdout } = await execa('git', ['ls-files'], { cwd: workspaceRoot });
-  for (const file of stdout.split('\n')) {
-    mkdirSync(join(root, dirname(file)), { recursive: true });
-    cpSync(join(workspaceRoot, file), join(root, file));
-  }
-  symlinkSync(join(workspaceRoot, 'node_modules'), join(root, 'node_modules'));
-  return root;
-}
-
 /** A new workspace with the packed plugin and `count` projects, each with migrations/ and a Dockerfile. */
 async function generatedWorkspace(count: number): Promise<string> {
   const tarballs = await packPublishedPackages();
@@ -168,7 +153,8 @@ async function compareCache(): Promise<void> {
 console.log(`bench/graph: medians of ${runs} runs, project-graph cache off, no daemon`);
 await comparePlugin(
   'this workspace (the plugin from source)',
-  await mirrorOfThisWorkspace(),
+  // A copy beside this checkout's packages, so the bench can change nx.json without touching the checkout.
+  (await copyWorkspace('bench-graph-mirror-')).root,
   join(workspaceRoot, 'tools/src/index.ts'),
   { dockerBuildInputs: ['{workspaceRoot}/docker/**/*'] },
 );
